@@ -1,0 +1,213 @@
+/**
+ * ATOM date-times as Bitrix24 writes them: `YYYY-MM-DDThh:mm:ss±hh:mm` (PHP `date('c')`).
+ *
+ * Decoding keeps the server's offset (a `DateTime.Zoned` with an offset zone); encoding writes the
+ * same form back: whole seconds, a numeric offset, never `Z`.
+ *
+ * @since 0.1.0
+ */
+import type * as Arbitrary from "effect/Arbitrary"
+import * as DateTime from "effect/DateTime"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+
+/** Offsets are interned: a response repeats the same one thousands of times. */
+const offsetZones = new Map<number, DateTime.TimeZone.Offset>()
+const offsetZone = (offsetMillis: number): DateTime.TimeZone.Offset => {
+  let zone = offsetZones.get(offsetMillis)
+  if (zone === undefined) {
+    zone = DateTime.zoneMakeOffset(offsetMillis)
+    offsetZones.set(offsetMillis, zone)
+  }
+  return zone
+}
+
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48
+  return c >= 0 && c <= 9 ? c : Number.NaN
+}
+const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2
+    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31
+
+/**
+ * Parses a strict ATOM string into a `DateTime.Zoned` that keeps its offset.
+ *
+ * Returns `None` for anything that is not exactly `YYYY-MM-DDThh:mm:ss±hh:mm` with in-range fields.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (input: string): Option.Option<DateTime.Zoned> => {
+  const millis = parseEpochAndOffset(input)
+  return millis === undefined ? Option.none() : Option.some(makeZoned(millis[0], millis[1]))
+}
+
+/** @internal */
+export const parseEpochAndOffset = (s: string): readonly [epochMillis: number, offsetMillis: number] | undefined => {
+  if (
+    s.length !== 25 ||
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(22) !== 58
+  ) {
+    return undefined
+  }
+  const sign = s.charCodeAt(19)
+  if (sign !== 43 && sign !== 45) return undefined
+  const year = two(s, 0) * 100 + two(s, 2)
+  const month = two(s, 5)
+  const day = two(s, 8)
+  const hour = two(s, 11)
+  const minute = two(s, 14)
+  const second = two(s, 17)
+  const offsetHours = two(s, 20)
+  const offsetMinutes = two(s, 23)
+  // NaN fails every comparison below, so a non-digit anywhere rejects the string.
+  if (
+    !(month >= 1 && month <= 12) ||
+    !(day >= 1 && day <= daysInMonth(year, month)) ||
+    !(hour <= 23) ||
+    !(minute <= 59) ||
+    !(second <= 59) ||
+    !(offsetHours <= 23) ||
+    !(offsetMinutes <= 59)
+  ) {
+    return undefined
+  }
+  const offset = (sign === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * MINUTE
+  return [utcMillis(year, month, day, hour, minute, second) - offset, offset]
+}
+
+/** Like `Date.UTC`, without its mapping of years 0-99 to 1900-1999. */
+const utcMillis = (year: number, month: number, day: number, hour: number, minute: number, second: number): number => {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second)
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  return date.setUTCHours(hour, minute, second, 0)
+}
+
+/** @internal */
+export const makeZoned = (epochMillis: number, offsetMillis: number): DateTime.Zoned =>
+  DateTime.unsafeMakeZoned(epochMillis, { timeZone: offsetZone(offsetMillis) })
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`)
+const pad4 = (n: number): string => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : `${n}`)
+
+/**
+ * The offset of a `DateTime` in milliseconds: 0 for UTC, the zone's offset at that instant otherwise.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const offsetOf = (self: DateTime.DateTime): number =>
+  self._tag === "Utc" ? 0 : self.zone._tag === "Offset" ? self.zone.offset : DateTime.zonedOffset(self)
+
+/**
+ * Formats any `DateTime` as ATOM: whole seconds (truncated), the numeric offset of its zone
+ * (`+00:00` for UTC values), never `Z` and never fractional seconds.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const format = (self: DateTime.DateTime): string => formatEpoch(self.epochMillis, offsetOf(self))
+
+/**
+ * Formats epoch milliseconds at a fixed offset (milliseconds) as ATOM.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatEpoch = (epochMillis: number, offsetMillis: number): string => {
+  const offsetMinutes = Math.round(offsetMillis / MINUTE)
+  const local = Math.floor(epochMillis / 1000) * 1000 + offsetMinutes * MINUTE
+  const days = Math.floor(local / DAY)
+  const inDay = local - days * DAY
+  const date = new Date(days * DAY)
+  const abs = Math.abs(offsetMinutes)
+  return `${pad4(date.getUTCFullYear())}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(
+    Math.floor(inDay / 3_600_000)
+  )}:${pad2(Math.floor(inDay / MINUTE) % 60)}:${pad2(Math.floor(inDay / 1000) % 60)}${offsetMinutes < 0 ? "-" : "+"}${pad2(
+    Math.floor(abs / 60)
+  )}:${pad2(abs % 60)}`
+}
+
+/**
+ * Whole seconds from 1970 to 2099 at whole-minute offsets up to ±14:00: every value the wire can carry.
+ */
+const arbitrary = (): Arbitrary.LazyArbitrary<DateTime.Zoned> => (fc) =>
+  fc
+    .tuple(fc.integer({ min: 0, max: 4_102_444_799 }), fc.integer({ min: -14 * 4, max: 14 * 4 }))
+    .map(([seconds, quarterHours]) => makeZoned(seconds * 1000, quarterHours * 15 * MINUTE))
+
+/**
+ * A `DateTime.Zoned` that an ATOM string can represent exactly.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AtomDateTimeFromSelf: Schema.Schema<DateTime.Zoned> = Schema.DateTimeZonedFromSelf.annotations({
+  identifier: "AtomDateTimeFromSelf",
+  arbitrary
+})
+
+/**
+ * `YYYY-MM-DDThh:mm:ss±hh:mm` <-> `DateTime.Zoned` keeping the offset.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AtomDateTime: Schema.Schema<DateTime.Zoned, string> = Schema.transformOrFail(
+  Schema.String,
+  AtomDateTimeFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const parsed = parseEpochAndOffset(input)
+      return parsed === undefined
+        ? ParseResult.fail(
+            new ParseResult.Type(
+              ast,
+              input,
+              `Expected an ATOM date-time like 2026-02-25T18:30:00+03:00, got ${JSON.stringify(input)}`
+            )
+          )
+        : ParseResult.succeed(makeZoned(parsed[0], parsed[1]))
+    },
+    encode: (dateTime) => ParseResult.succeed(format(dateTime))
+  }
+).annotations({
+  identifier: "AtomDateTime",
+  description: "an ATOM date-time (YYYY-MM-DDThh:mm:ss±hh:mm)",
+  jsonSchema: { type: "string", format: "date-time" }
+})
+
+/**
+ * An ATOM date-time or `false` (the server's "never"/"not set"): decodes `false` to `null`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AtomDateTimeOrFalse: Schema.Schema<DateTime.Zoned | null, string | false> = Schema.transform(
+  Schema.Union(Schema.Literal(false), AtomDateTime),
+  Schema.NullOr(AtomDateTimeFromSelf),
+  {
+    strict: true,
+    decode: (value) => (value === false ? null : value),
+    encode: (value) => (value === null ? false : value)
+  }
+).annotations({ identifier: "AtomDateTimeOrFalse" })
