@@ -8,9 +8,12 @@
  */
 import type * as Arbitrary from "effect/Arbitrary"
 import * as DateTime from "effect/DateTime"
+import type * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
+import { falseAsNull } from "./internal/wire.js"
 
 const MINUTE = 60_000
 const DAY = 86_400_000
@@ -165,6 +168,23 @@ export const AtomDateTimeFromSelf: Schema.Schema<DateTime.Zoned> = Schema.DateTi
   arbitrary
 })
 
+const decodeAtom = (
+  input: string,
+  _: AST.ParseOptions,
+  ast: AST.AST
+): Either.Either<DateTime.Zoned, ParseResult.ParseIssue> => {
+  const parsed = parseEpochAndOffset(input)
+  return parsed === undefined
+    ? ParseResult.fail(
+        new ParseResult.Type(
+          ast,
+          input,
+          `Expected an ATOM date-time like 2026-02-25T18:30:00+03:00, got ${JSON.stringify(input)}`
+        )
+      )
+    : ParseResult.succeed(makeZoned(parsed[0], parsed[1]))
+}
+
 /**
  * `YYYY-MM-DDThh:mm:ss±hh:mm` <-> `DateTime.Zoned` keeping the offset.
  *
@@ -176,18 +196,7 @@ export const AtomDateTime: Schema.Schema<DateTime.Zoned, string> = Schema.transf
   AtomDateTimeFromSelf,
   {
     strict: true,
-    decode: (input, _, ast) => {
-      const parsed = parseEpochAndOffset(input)
-      return parsed === undefined
-        ? ParseResult.fail(
-            new ParseResult.Type(
-              ast,
-              input,
-              `Expected an ATOM date-time like 2026-02-25T18:30:00+03:00, got ${JSON.stringify(input)}`
-            )
-          )
-        : ParseResult.succeed(makeZoned(parsed[0], parsed[1]))
-    },
+    decode: decodeAtom,
     encode: (dateTime) => ParseResult.succeed(format(dateTime))
   }
 ).annotations({
@@ -202,12 +211,29 @@ export const AtomDateTime: Schema.Schema<DateTime.Zoned, string> = Schema.transf
  * @since 0.1.0
  * @category schemas
  */
-export const AtomDateTimeOrFalse: Schema.Schema<DateTime.Zoned | null, string | false> = Schema.transform(
-  Schema.Union(Schema.Literal(false), AtomDateTime),
-  Schema.NullOr(AtomDateTimeFromSelf),
+export const AtomDateTimeOrFalse: Schema.Schema<DateTime.Zoned | null, string | false> = falseAsNull(
+  AtomDateTime
+).annotations({ identifier: "AtomDateTimeOrFalse" })
+
+const DateTimeFromSelf = Schema.declare((u: unknown): u is DateTime.DateTime => DateTime.isDateTime(u), {
+  identifier: "DateTime",
+  arbitrary: () => (fc) =>
+    fc.integer({ min: 946_684_800, max: 4_102_444_799 }).map((seconds) => DateTime.unsafeMake(seconds * 1000))
+})
+
+/**
+ * Any `DateTime` on the way out, written as ATOM with a numeric offset and whole seconds (the server
+ * misreads `Z` and fractional seconds, see `BitrixDate`); decoded from ATOM as a `DateTime.Zoned`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AtomDateTimeParam: Schema.Schema<DateTime.DateTime, string> = Schema.transformOrFail(
+  Schema.String,
+  DateTimeFromSelf,
   {
     strict: true,
-    decode: (value) => (value === false ? null : value),
-    encode: (value) => (value === null ? false : value)
+    decode: decodeAtom,
+    encode: (dateTime) => ParseResult.succeed(format(dateTime))
   }
-).annotations({ identifier: "AtomDateTimeOrFalse" })
+).annotations({ identifier: "AtomDateTimeParam", jsonSchema: { type: "string", format: "date-time" } })

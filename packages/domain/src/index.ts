@@ -4,3 +4,117 @@
  * @since 0.1.0
  */
 export * as AtomDateTime from "./AtomDateTime.js"
+/**
+ * `batch`: up to 50 calls in one HTTP request.
+ *
+ * @since 0.1.0
+ */
+export * as Batch from "./Batch.js"
+/**
+ * The `chat` object of recent items: the full chat on chat items, a partial one on dialog items.
+ *
+ * @since 0.1.0
+ */
+export * as Chat from "./Chat.js"
+/**
+ * `im.counters.get`: the caller's unread counters.
+ *
+ * @since 0.1.0
+ */
+export * as CountersGet from "./CountersGet.js"
+/**
+ * `im.dialog.get`: one dialog's or chat's details.
+ *
+ * @since 0.1.0
+ */
+export * as DialogGet from "./DialogGet.js"
+/**
+ * Dialog identifiers: a user id, `chatN` or `sgN`.
+ *
+ * @since 0.1.0
+ */
+export * as DialogId from "./DialogId.js"
+/**
+ * The error envelope `{ error, error_description }` and the catalog of documented error codes.
+ *
+ * @since 0.1.0
+ */
+export * as ErrorEnvelope from "./ErrorEnvelope.js"
+/**
+ * Recent items in the 2017-era documented format.
+ *
+ * @since 0.1.0
+ */
+export * as LegacyRecentItem from "./LegacyRecentItem.js"
+/**
+ * The last message of a recent item.
+ *
+ * @since 0.1.0
+ */
+export * as Message from "./Message.js"
+/**
+ * The OAuth server's token answer.
+ *
+ * @since 0.1.0
+ */
+export * as OAuthToken from "./OAuthToken.js"
+/**
+ * `im.recent.get`: the user's recent dialogs and chats.
+ *
+ * @since 0.1.0
+ */
+export * as RecentGet from "./RecentGet.js"
+/**
+ * `im.recent.hide`: removes a dialog from the caller's recent list.
+ *
+ * @since 0.1.0
+ */
+export * as RecentHide from "./RecentHide.js"
+/**
+ * The items of the recent list: dialogs and chats.
+ *
+ * @since 0.1.0
+ */
+export * as RecentItem from "./RecentItem.js"
+/**
+ * `im.recent.list`: the paginated recent list.
+ *
+ * @since 0.1.0
+ */
+export * as RecentList from "./RecentList.js"
+/**
+ * `im.recent.pin`: pins or unpins a dialog.
+ *
+ * @since 0.1.0
+ */
+export * as RecentPin from "./RecentPin.js"
+/**
+ * `im.recent.unread`: sets or clears the manual "unread" mark.
+ *
+ * @since 0.1.0
+ */
+export * as RecentUnread from "./RecentUnread.js"
+/**
+ * The `time` object every REST response carries.
+ *
+ * @since 0.1.0
+ */
+export * as ResponseTime from "./ResponseTime.js"
+/**
+ * The success envelope of a REST call: `{ result, time }`.
+ *
+ * @since 0.1.0
+ */
+export * as RestResponse from "./RestResponse.js"
+/**
+ * User profiles as `im.recent.*` emits them under `user`.
+ *
+ * @since 0.1.0
+ */
+export * as User from "./User.js"
+/**
+ * Bitrix24's `"Y"` / `"N"` flags.
+ *
+ * @since 0.1.0
+ */
+export * as YesNo from "./YesNo.js"

@@ -1,0 +1,94 @@
+/**
+ * User profiles as `im.recent.*` emits them under `user`.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { AtomDateTimeOrFalse } from "./AtomDateTime.js"
+import { falseAsNull, LenientInt } from "./internal/wire.js"
+
+/**
+ * `"DD-MM"`, or `""` / `false` when not set: decodes "not set" to `null`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Birthday: Schema.Schema<string | null, string | false> = Schema.transform(
+  Schema.Union(Schema.Literal("", false), Schema.String.pipe(Schema.pattern(/^\d{2}-\d{2}$/))),
+  Schema.NullOr(Schema.String.pipe(Schema.pattern(/^\d{2}-\d{2}$/))),
+  {
+    strict: true,
+    decode: (value) => (value === "" || value === false ? null : value),
+    encode: (value) => (value === null ? "" : value)
+  }
+).annotations({ identifier: "Birthday" })
+
+/**
+ * A full user profile (`V2\Entity\User\User::getArray`, lower-cased). The fields after `absent` were
+ * added to the recent list in later builds and are optional.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const User = Schema.Struct({
+  id: LenientInt,
+  active: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  name: Schema.String,
+  first_name: Schema.String,
+  last_name: Schema.String,
+  work_position: Schema.String,
+  color: Schema.String,
+  avatar: Schema.String,
+  avatar_hr: Schema.optionalWith(Schema.String, { exact: true }),
+  gender: Schema.String,
+  birthday: Birthday,
+  extranet: Schema.Boolean,
+  network: Schema.Boolean,
+  bot: Schema.Boolean,
+  connector: Schema.Boolean,
+  external_auth_id: Schema.String,
+  status: Schema.String,
+  idle: AtomDateTimeOrFalse,
+  last_activity_date: AtomDateTimeOrFalse,
+  mobile_last_date: AtomDateTimeOrFalse,
+  desktop_last_date: Schema.optionalWith(AtomDateTimeOrFalse, { exact: true }),
+  absent: AtomDateTimeOrFalse,
+  departments: Schema.optionalWith(Schema.Array(LenientInt), { exact: true }),
+  phones: Schema.optionalWith(falseAsNull(Schema.Record({ key: Schema.String, value: Schema.String })), {
+    exact: true
+  }),
+  bot_data: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), {
+    exact: true
+  }),
+  type: Schema.optionalWith(Schema.String, { exact: true }),
+  website: Schema.optionalWith(Schema.String, { exact: true }),
+  email: Schema.optionalWith(Schema.String, { exact: true })
+}).annotations({ identifier: "User" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface User extends Schema.Schema.Type<typeof User> {}
+
+/**
+ * The author of a system message: `{ "id": 0 }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SystemAuthor = Schema.Struct({ id: Schema.Literal(0) }).annotations({ identifier: "SystemAuthor" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SystemAuthor extends Schema.Schema.Type<typeof SystemAuthor> {}
+
+/**
+ * Whether a `user` value is a full profile (and not the `{ id: 0 }` system author).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isProfile = (user: User | SystemAuthor): user is User => "name" in user

@@ -1,0 +1,78 @@
+/**
+ * Building blocks for Bitrix24's PHP-flavoured JSON: empty PHP arrays serialise as `[]` whatever they
+ * would hold, `false` stands for "none", and old payloads carry numbers as strings.
+ */
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/** `[]` on the wire (an empty PHP array). */
+export const EmptyArray = Schema.Tuple().annotations({ identifier: "EmptyPhpArray" })
+
+/**
+ * `[]` stands for "missing" (PHP writes an absent record as an empty array): decodes it to `null`.
+ */
+export const emptyArrayAsNull = <A, I, R>(
+  schema: Schema.Schema<A, I, R>
+): Schema.Schema<A | null, I | readonly [], R> =>
+  Schema.transform(Schema.Union(EmptyArray, schema), Schema.NullOr(Schema.typeSchema(schema)), {
+    strict: true,
+    decode: (value) => (Array.isArray(value) && value.length === 0 ? null : (value as A)),
+    encode: (value) => (value === null ? ([] as const) : value)
+  })
+
+/**
+ * A PHP associative array with optional keys: `[]` when it has none. Decodes `[]` to `{}`, encodes an
+ * object without own keys back to `[]`.
+ */
+export const phpObject = <Fields extends Schema.Struct.Fields>(
+  struct: Schema.Struct<Fields>
+): Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields> | readonly []> =>
+  Schema.transform(Schema.Union(EmptyArray, struct), Schema.typeSchema(struct), {
+    strict: false,
+    decode: (value) => (Array.isArray(value) ? {} : value),
+    encode: (value) => (Object.keys(value).length === 0 ? [] : value)
+  }) as never
+
+/** `""` stands for "none": decodes it to `null`. */
+export const emptyStringAsNull = <A, I extends object, R>(
+  schema: Schema.Schema<A, I, R>
+): Schema.Schema<A | null, I | "", R> =>
+  Schema.transform(Schema.Union(Schema.Literal(""), schema), Schema.NullOr(Schema.typeSchema(schema)), {
+    strict: true,
+    decode: (value) => (value === "" ? null : (value as A)),
+    encode: (value) => (value === null ? ("" as const) : value)
+  })
+
+const NUMERIC = /^-?\d+$/
+
+/**
+ * An integer that may arrive as a decimal string (older builds and some on-premise portals). Decodes
+ * to a number; encodes as a number.
+ */
+export const LenientInt: Schema.Schema<number, number | string> = Schema.transformOrFail(
+  Schema.Union(Schema.Number, Schema.String),
+  Schema.Int,
+  {
+    strict: true,
+    decode: (value, _, ast) =>
+      typeof value === "number"
+        ? ParseResult.succeed(value)
+        : NUMERIC.test(value)
+          ? ParseResult.succeed(Number(value))
+          : ParseResult.fail(new ParseResult.Type(ast, value, `Expected an integer, got ${JSON.stringify(value)}`)),
+    encode: ParseResult.succeed
+  }
+).annotations({ identifier: "Int" })
+
+/** An integer carried as a decimal string (2017-era payloads): decodes to a number, encodes as a string. */
+export const IntString: Schema.Schema<number, string> = Schema.compose(Schema.NumberFromString, Schema.Int, {
+  strict: true
+}).annotations({ identifier: "IntString" })
+
+/** `false` stands for "none": decodes it to `null`. */
+export const falseAsNull = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A | null, I | false, R> =>
+  Schema.transform(Schema.Union(Schema.Literal(false), schema), Schema.NullOr(Schema.typeSchema(schema)), {
+    strict: true,
+    decode: (value) => (value === false ? null : (value as A)),
+    encode: (value) => (value === null ? (false as const) : value)
+  })
