@@ -63,8 +63,8 @@ export const CommandTime = ResponseTime
 export const Result = Schema.Struct({
   result: section(Schema.Unknown),
   result_error: Schema.optionalWith(section(ErrorEnvelope), { exact: true }),
-  result_total: Schema.optionalWith(section(Schema.Number), { exact: true }),
-  result_next: Schema.optionalWith(section(Schema.Union(Schema.Number, Schema.String)), { exact: true }),
+  result_total: Schema.optionalWith(section(Schema.Finite), { exact: true }),
+  result_next: Schema.optionalWith(section(Schema.Union(Schema.Finite, Schema.String)), { exact: true }),
   result_time: Schema.optionalWith(section(CommandTime), { exact: true })
 }).annotations({ identifier: "BatchResult" })
 

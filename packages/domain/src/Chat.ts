@@ -156,7 +156,7 @@ export const Chat = Schema.Struct({
   restrictions: Schema.optionalWith(Restrictions, { exact: true }),
   role: Schema.optionalWith(Role, { exact: true }),
   text_field_enabled: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  background_id: Schema.optionalWith(Schema.NullOr(Schema.Union(Schema.Number, Schema.String)), { exact: true }),
+  background_id: Schema.optionalWith(Schema.NullOr(Schema.Union(Schema.Finite, Schema.String)), { exact: true }),
   entity_link: Schema.optionalWith(EntityLink, { exact: true }),
   permissions: Schema.optionalWith(Permissions, { exact: true }),
   public: Schema.optionalWith(PublicLink, { exact: true })
@@ -176,7 +176,7 @@ export interface Chat extends Schema.Schema.Type<typeof Chat> {}
  */
 export const DialogChat = Schema.Struct({
   text_field_enabled: Schema.Boolean,
-  background_id: Schema.NullOr(Schema.Union(Schema.Number, Schema.String)),
+  background_id: Schema.NullOr(Schema.Union(Schema.Finite, Schema.String)),
   mute_list: Schema.optionalWith(MuteList, { exact: true })
 }).annotations({ identifier: "DialogChat" })
 

@@ -24,7 +24,7 @@ export const method = "im.counters.get"
  */
 export const CountMap = Schema.Union(
   EmptyArray,
-  Schema.Record({ key: Schema.String, value: Schema.Number })
+  Schema.Record({ key: Schema.String, value: Schema.Finite })
 ).annotations({ identifier: "CountMap" })
 
 /**
@@ -34,7 +34,7 @@ export const CountMap = Schema.Union(
  * @category schemas
  */
 export const UnreadMarks = Schema.Union(
-  Schema.Array(Schema.Number),
+  Schema.Array(Schema.Finite),
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 ).annotations({ identifier: "UnreadMarks" })
 
@@ -46,12 +46,12 @@ export const UnreadMarks = Schema.Union(
  * @category schemas
  */
 export const Totals = Schema.Struct({
-  ALL: Schema.Number,
-  NOTIFY: Schema.Number,
-  CHAT: Schema.Number,
-  LINES: Schema.Number,
-  DIALOG: Schema.Number,
-  MESSENGER: Schema.optionalWith(Schema.Number, { exact: true })
+  ALL: Schema.Finite,
+  NOTIFY: Schema.Finite,
+  CHAT: Schema.Finite,
+  LINES: Schema.Finite,
+  DIALOG: Schema.Finite,
+  MESSENGER: Schema.optionalWith(Schema.Finite, { exact: true })
 }).annotations({ identifier: "CounterTotals" })
 
 /**

@@ -79,7 +79,7 @@ export const Dialog = Schema.Struct({
   role: Schema.String,
   entity_link: EntityLink,
   text_field_enabled: Schema.Boolean,
-  background_id: Schema.NullOr(Schema.Union(Schema.Number, Schema.String)),
+  background_id: Schema.NullOr(Schema.Union(Schema.Finite, Schema.String)),
   permissions: Permissions,
   is_new: Schema.Boolean,
   readed_list: Schema.Array(ReadEntry),

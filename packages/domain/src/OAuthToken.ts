@@ -16,14 +16,14 @@ export const TokenResponse = Schema.Struct({
   access_token: Schema.Redacted(Schema.String),
   client_endpoint: Schema.String,
   domain: Schema.String,
-  expires: Schema.optionalWith(Schema.Number, { exact: true }),
-  expires_in: Schema.Number,
+  expires: Schema.optionalWith(Schema.Finite, { exact: true }),
+  expires_in: Schema.Finite,
   member_id: Schema.String,
   refresh_token: Schema.Redacted(Schema.String),
   scope: Schema.String,
   server_endpoint: Schema.String,
   status: Schema.String,
-  user_id: Schema.optionalWith(Schema.Number, { exact: true })
+  user_id: Schema.optionalWith(Schema.Finite, { exact: true })
 }).annotations({ identifier: "OAuthTokenResponse" })
 
 /**

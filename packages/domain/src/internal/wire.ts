@@ -9,16 +9,26 @@ import * as Schema from "effect/Schema"
 export const EmptyArray = Schema.Tuple().annotations({ identifier: "EmptyPhpArray" })
 
 /**
+ * A sentinel on the wire that stands for "none" and decodes to `null`. Built as a union of the
+ * sentinel's own transformation and `schema`, so a real value is decoded once and not validated a
+ * second time on the way out of a transformation.
+ */
+const sentinelAsNull = <S, A, I, R>(
+  sentinel: Schema.Schema<S>,
+  value: S,
+  schema: Schema.Schema<A, I, R>
+): Schema.Schema<A | null, I | S, R> =>
+  Schema.Union(
+    Schema.transform(sentinel, Schema.Null, { strict: true, decode: () => null, encode: () => value }),
+    schema
+  )
+
+/**
  * `[]` stands for "missing" (PHP writes an absent record as an empty array): decodes it to `null`.
  */
 export const emptyArrayAsNull = <A, I, R>(
   schema: Schema.Schema<A, I, R>
-): Schema.Schema<A | null, I | readonly [], R> =>
-  Schema.transform(Schema.Union(EmptyArray, schema), Schema.NullOr(Schema.typeSchema(schema)), {
-    strict: true,
-    decode: (value) => (Array.isArray(value) && value.length === 0 ? null : (value as A)),
-    encode: (value) => (value === null ? ([] as const) : value)
-  })
+): Schema.Schema<A | null, I | readonly [], R> => sentinelAsNull(EmptyArray, [] as const, schema)
 
 /**
  * A PHP associative array with optional keys: `[]` when it has none. Decodes `[]` to `{}`, encodes an
@@ -27,21 +37,22 @@ export const emptyArrayAsNull = <A, I, R>(
 export const phpObject = <Fields extends Schema.Struct.Fields>(
   struct: Schema.Struct<Fields>
 ): Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields> | readonly []> =>
-  Schema.transform(Schema.Union(EmptyArray, struct), Schema.typeSchema(struct), {
-    strict: false,
-    decode: (value) => (Array.isArray(value) ? {} : value),
-    encode: (value) => (Object.keys(value).length === 0 ? [] : value)
-  }) as never
+  Schema.Union(
+    Schema.transformOrFail(EmptyArray, Schema.typeSchema(struct), {
+      strict: false,
+      decode: () => ParseResult.succeed({}),
+      encode: (value, _, ast) =>
+        Object.keys(value).length === 0
+          ? ParseResult.succeed([] as const)
+          : ParseResult.fail(new ParseResult.Type(ast, value, "Expected an object without keys"))
+    }),
+    struct
+  ) as never
 
 /** `""` stands for "none": decodes it to `null`. */
 export const emptyStringAsNull = <A, I extends object, R>(
   schema: Schema.Schema<A, I, R>
-): Schema.Schema<A | null, I | "", R> =>
-  Schema.transform(Schema.Union(Schema.Literal(""), schema), Schema.NullOr(Schema.typeSchema(schema)), {
-    strict: true,
-    decode: (value) => (value === "" ? null : (value as A)),
-    encode: (value) => (value === null ? ("" as const) : value)
-  })
+): Schema.Schema<A | null, I | "", R> => sentinelAsNull(Schema.Literal(""), "" as const, schema)
 
 const NUMERIC = /^-?\d+$/
 
@@ -71,8 +82,4 @@ export const IntString: Schema.Schema<number, string> = Schema.compose(Schema.Nu
 
 /** `false` stands for "none": decodes it to `null`. */
 export const falseAsNull = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A | null, I | false, R> =>
-  Schema.transform(Schema.Union(Schema.Literal(false), schema), Schema.NullOr(Schema.typeSchema(schema)), {
-    strict: true,
-    decode: (value) => (value === false ? null : (value as A)),
-    encode: (value) => (value === null ? (false as const) : value)
-  })
+  sentinelAsNull(Schema.Literal(false), false as const, schema)
