@@ -11,11 +11,23 @@ export * as AtomDateTime from "./AtomDateTime.js"
  */
 export * as Batch from "./Batch.js"
 /**
+ * How the server reads a date parameter: PHP's lenient `date_parse_from_format` as Bitrix calls it.
+ *
+ * @since 0.1.0
+ */
+export * as BitrixDate from "./BitrixDate.js"
+/**
  * The `chat` object of recent items: the full chat on chat items, a partial one on dialog items.
  *
  * @since 0.1.0
  */
 export * as Chat from "./Chat.js"
+/**
+ * Chat type letters: `P` private, `C` group, `O` open, `L` open line, `X` external, and the rest.
+ *
+ * @since 0.1.0
+ */
+export * as ChatType from "./ChatType.js"
 /**
  * `im.counters.get`: the caller's unread counters.
  *
@@ -89,11 +101,29 @@ export * as RecentItem from "./RecentItem.js"
  */
 export * as RecentList from "./RecentList.js"
 /**
+ * The server's order of `im.recent.get`: pinned first, newest message first, then id descending (PHP 8 comparison).
+ *
+ * @since 0.1.0
+ */
+export * as RecentOrder from "./RecentOrder.js"
+/**
  * `im.recent.pin`: pins or unpins a dialog.
  *
  * @since 0.1.0
  */
 export * as RecentPin from "./RecentPin.js"
+/**
+ * How the server interprets the parameters of `im.recent.get`: flags, sync date, date window and type filter.
+ *
+ * @since 0.1.0
+ */
+export * as RecentQuery from "./RecentQuery.js"
+/**
+ * The client-side delta rule: merge a delta into a snapshot by id; the next sync date is `time.date_start`.
+ *
+ * @since 0.1.0
+ */
+export * as RecentSnapshot from "./RecentSnapshot.js"
 /**
  * `im.recent.unread`: sets or clears the manual "unread" mark.
  *
