@@ -1,0 +1,218 @@
+/**
+ * Keeps a local snapshot of the recent list current, as Bitrix24's own clients do.
+ *
+ * The first sync loads the list in full (`im.recent.get`); later ones ask only for what changed
+ * since the previous response's `time.date_start` (`LAST_SYNC_DATE`) and merge it by id in the
+ * server's order (`RecentSnapshot`, `RecentOrder`). A delta cannot show hidden dialogs or chats the
+ * user left, and the server clamps sync dates older than 7 days, so the list is reloaded in full when
+ * the last sync is about to be older than that, when a delta came back clamped, and periodically
+ * (`fullRefreshEvery`, 1 hour by default). A reload reports the ids that disappeared.
+ *
+ * @since 0.1.0
+ */
+import { type RecentGet, type RecentItem, RecentSnapshot } from "@im-recent/domain"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Equal from "effect/Equal"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import * as Utils from "effect/Utils"
+import type { Bitrix24Error } from "./Bitrix24Error.js"
+import { type GetResult, ImRecent } from "./ImRecent.js"
+import * as SnapshotStore from "./SnapshotStore.js"
+
+type Snapshot = SnapshotStore.Snapshot
+type SnapshotStoreError = SnapshotStore.SnapshotStoreError
+
+/**
+ * The id of a recent item: a user id, or `"chatN"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ItemId = RecentItem.RecentItem["id"]
+
+/**
+ * Why a sync step ran the way it did.
+ *
+ * - `initial`: no snapshot yet, full load;
+ * - `stale`: the last sync date is too old for a delta (or the server clamped it), full reload;
+ * - `periodic`: `fullRefreshEvery` elapsed since the last full load, full reload;
+ * - `forced`: `refresh` was called, full reload;
+ * - `delta`: only the changes since the last sync, merged.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Reason = "initial" | "stale" | "periodic" | "forced" | "delta"
+
+/**
+ * One sync step's result: the new snapshot and what changed in it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Change {
+  readonly kind: "full" | "delta"
+  readonly reason: Reason
+  readonly snapshot: Snapshot
+  /** Ids that were not in the previous snapshot. */
+  readonly added: ReadonlyArray<ItemId>
+  /** Ids whose item differs from the previous snapshot's. */
+  readonly updated: ReadonlyArray<ItemId>
+  /** Ids gone from the list (full reloads only: a delta cannot see removals). */
+  readonly removed: ReadonlyArray<ItemId>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Filters sent with every request (`SKIP_OPENLINES`, …). */
+  readonly params?: Omit<RecentGet.Params, "LAST_SYNC_DATE" | "LAST_UPDATE"> | undefined
+  /** Time between two steps of `changes` (default 30 s). */
+  readonly interval?: Duration.DurationInput | undefined
+  /** Reload in full after this long (default 1 hour): deltas cannot see hidden dialogs. */
+  readonly fullRefreshEvery?: Duration.DurationInput | undefined
+  /**
+   * The oldest sync date a delta may use (default 7 days minus 10 minutes: the server clamps at 7
+   * days of its own clock).
+   */
+  readonly maxDeltaAge?: Duration.DurationInput | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** One step: a full load or a delta, whichever is due. Steps never overlap. */
+  readonly sync: Effect.Effect<Change, Bitrix24Error | SnapshotStoreError>
+  /** A full reload now. */
+  readonly refresh: Effect.Effect<Change, Bitrix24Error | SnapshotStoreError>
+  /** A step now, then one every `interval`. */
+  readonly changes: Stream.Stream<Change, Bitrix24Error | SnapshotStoreError>
+  /** The stored snapshot. */
+  readonly current: Effect.Effect<Option.Option<Snapshot>, SnapshotStoreError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class RecentSync extends Context.Tag("@im-recent/client/RecentSync")<RecentSync, Service>() {}
+
+const same = (a: RecentItem.RecentItem, b: RecentItem.RecentItem): boolean =>
+  Utils.structuralRegion(() => Equal.equals(a, b))
+
+const diff = (
+  previous: ReadonlyArray<RecentItem.RecentItem>,
+  incoming: ReadonlyArray<RecentItem.RecentItem>,
+  full: boolean
+): Pick<Change, "added" | "updated" | "removed"> => {
+  const before = new Map<ItemId, RecentItem.RecentItem>(previous.map((item) => [item.id, item]))
+  const added: Array<ItemId> = []
+  const updated: Array<ItemId> = []
+  const incomingIds = new Set<ItemId>()
+  for (const item of incoming) {
+    if (incomingIds.has(item.id)) continue
+    incomingIds.add(item.id)
+    const old = before.get(item.id)
+    if (old === undefined) added.push(item.id)
+    else if (!same(old, item)) updated.push(item.id)
+  }
+  const removed = full ? previous.map((item) => item.id).filter((id) => !incomingIds.has(id)) : []
+  return { added, updated, removed }
+}
+
+/**
+ * Builds the service on `ImRecent` and a `SnapshotStore`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options?: Options): Effect.Effect<Service, never, ImRecent | SnapshotStore.SnapshotStore> =>
+  Effect.gen(function* () {
+    const recent = yield* ImRecent
+    const store = yield* SnapshotStore.SnapshotStore
+    const params = options?.params ?? {}
+    const interval = Duration.decode(options?.interval ?? Duration.seconds(30))
+    const fullEvery = Duration.toMillis(options?.fullRefreshEvery ?? Duration.hours(1))
+    const maxDeltaAge = Duration.toMillis(
+      options?.maxDeltaAge ?? Duration.subtract(Duration.days(7), Duration.minutes(10))
+    )
+    const lock = yield* Effect.makeSemaphore(1)
+
+    const full = (previous: Option.Option<Snapshot>, reason: Reason) =>
+      Effect.gen(function* () {
+        const result: GetResult = yield* recent.get(params)
+        const fullAt = yield* DateTime.now
+        const next = RecentSnapshot.fromResponse({ result: result.items, time: result.time })
+        const snapshot: Snapshot = { items: next.items, syncDate: next.syncDate, fullAt }
+        yield* store.save(snapshot)
+        const previousItems = Option.match(previous, { onNone: () => [], onSome: (s) => s.items })
+        return { kind: "full", reason, snapshot, ...diff(previousItems, result.items, true) } satisfies Change
+      })
+
+    const delta = (previous: Snapshot) =>
+      Effect.gen(function* () {
+        const result = yield* recent.get({ ...params, LAST_SYNC_DATE: previous.syncDate })
+        if (Option.isSome(result.clampedSince)) return yield* full(Option.some(previous), "stale")
+        const next = RecentSnapshot.applyDelta(
+          { items: previous.items, syncDate: previous.syncDate },
+          { result: result.items, time: result.time }
+        )
+        const snapshot: Snapshot = { items: next.items, syncDate: next.syncDate, fullAt: previous.fullAt }
+        yield* store.save(snapshot)
+        return {
+          kind: "delta",
+          reason: "delta",
+          snapshot,
+          ...diff(previous.items, result.items, false)
+        } satisfies Change
+      })
+
+    const step = (force: boolean): Effect.Effect<Change, Bitrix24Error | SnapshotStoreError> =>
+      lock.withPermits(1)(
+        Effect.gen(function* () {
+          const previous = yield* store.load
+          if (force) return yield* full(previous, "forced")
+          if (Option.isNone(previous)) return yield* full(previous, "initial")
+          const now = (yield* DateTime.now).epochMillis
+          if (now - previous.value.syncDate.epochMillis > maxDeltaAge) return yield* full(previous, "stale")
+          if (now - previous.value.fullAt.epochMillis >= fullEvery) return yield* full(previous, "periodic")
+          return yield* delta(previous.value)
+        })
+      )
+
+    const sync = step(false).pipe(Effect.withSpan("RecentSync.sync"))
+    const refresh = step(true).pipe(Effect.withSpan("RecentSync.refresh"))
+
+    return RecentSync.of({
+      sync,
+      refresh,
+      changes: Stream.repeatEffectWithSchedule(sync, Schedule.spaced(interval)),
+      current: store.load
+    })
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options?: Options): Layer.Layer<RecentSync, never, ImRecent | SnapshotStore.SnapshotStore> =>
+  Layer.effect(RecentSync, make(options))
+
+/**
+ * The sync service with an in-memory snapshot store.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemory = (options?: Options): Layer.Layer<RecentSync, never, ImRecent> =>
+  Layer.provide(layer(options), SnapshotStore.layerMemory())

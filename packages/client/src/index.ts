@@ -1,0 +1,61 @@
+/**
+ * The Bitrix24 REST transport: `call(method, params, schema)` over an abstract `HttpClient`, with the
+ * portal's rate limit, operating budgets, retries, timeouts and OAuth renewal.
+ *
+ * @since 0.1.0
+ */
+export * as Bitrix24 from "./Bitrix24.js"
+/**
+ * How calls are authorized: an incoming webhook or an OAuth application.
+ *
+ * @since 0.1.0
+ */
+export * as Bitrix24Auth from "./Bitrix24Auth.js"
+/**
+ * Everything a Bitrix24 call can fail with, as `Schema.TaggedError` classes.
+ *
+ * @since 0.1.0
+ */
+export * as Bitrix24Error from "./Bitrix24Error.js"
+/**
+ * The recent-chats API: `im.recent.get`, `pin`, `unread`, `hide`, and `im.recent.list` as a `Stream`.
+ *
+ * @since 0.1.0
+ */
+export * as ImRecent from "./ImRecent.js"
+/**
+ * The per-method operating-time budget (`time.operating`, `time.operating_reset_at`).
+ *
+ * @since 0.1.0
+ */
+export * as OperatingBudget from "./OperatingBudget.js"
+/**
+ * The portal's request-rate limit, mirrored on the client: one leaky bucket per portal.
+ *
+ * @since 0.1.0
+ */
+export * as RateLimiter from "./RateLimiter.js"
+/**
+ * Keeps a local snapshot of the recent list current: a full load, then deltas.
+ *
+ * @since 0.1.0
+ */
+export * as RecentSync from "./RecentSync.js"
+/**
+ * The retry schedule of Bitrix24 calls.
+ *
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"
+/**
+ * Where `RecentSync` keeps its snapshot.
+ *
+ * @since 0.1.0
+ */
+export * as SnapshotStore from "./SnapshotStore.js"
+/**
+ * Where the OAuth layer keeps its tokens, and how renewed tokens are persisted.
+ *
+ * @since 0.1.0
+ */
+export * as TokenStore from "./TokenStore.js"

@@ -1,0 +1,221 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { ErrorEnvelope, FastDecode } from "@im-recent/domain"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import {
+  type ApiError,
+  type Bitrix24Error,
+  DecodeError,
+  fromEnvelope,
+  InvalidParams,
+  InvalidResponseBody,
+  type Issue,
+  NetworkError,
+  Timeout
+} from "../Bitrix24Error.js"
+import { type Masker, snippet } from "./secrets.js"
+
+/** Who is calling, for errors. */
+export interface CallContext {
+  readonly method: string
+  readonly requestId: string
+  readonly mask: Masker
+  /** `oauth` reads the OAuth server's error codes. */
+  readonly source: "rest" | "oauth"
+}
+
+/** A request id: a random UUID. */
+export const makeRequestId = (): string => globalThis.crypto.randomUUID()
+
+const describeCause = (cause: unknown, depth = 0): string => {
+  if (depth > 3 || cause === undefined || cause === null) return ""
+  if (Predicate.hasProperty(cause, "message") && typeof cause.message === "string") {
+    const code = Predicate.hasProperty(cause, "code") && typeof cause.code === "string" ? ` [${cause.code}]` : ""
+    const inner = Predicate.hasProperty(cause, "cause") ? describeCause(cause.cause, depth + 1) : ""
+    return `${cause.message}${code}${inner === "" ? "" : `: ${inner}`}`
+  }
+  return typeof cause === "string" ? cause : ""
+}
+
+/** Maps the platform's errors (which print the full URL) to ours, keeping no reference to them. */
+export const mapHttpClientError = (error: HttpClientError.HttpClientError, ctx: CallContext): Bitrix24Error => {
+  const context = { method: ctx.method, requestId: ctx.requestId }
+  if (error._tag === "RequestError") {
+    const detail = ctx.mask(describeCause(error.cause)) || "the request could not be sent"
+    if (error.reason === "Transport") return new NetworkError({ ...context, description: detail })
+    return new InvalidParams({
+      ...context,
+      issues: [
+        {
+          path: "",
+          message: error.reason === "Encode" ? `the request body could not be encoded: ${detail}` : "invalid URL"
+        }
+      ]
+    })
+  }
+  return new NetworkError({
+    ...context,
+    status: error.response.status,
+    description: `the response could not be read: ${ctx.mask(describeCause(error.cause)) || error.reason}`
+  })
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path
+    .map((key, i) =>
+      typeof key === "number" || (typeof key === "string" && /^\d+$/.test(key))
+        ? `[${String(key)}]`
+        : `${i === 0 ? "" : "."}${String(key)}`
+    )
+    .join("")
+
+const valueAt = (
+  input: unknown,
+  path: ReadonlyArray<PropertyKey>
+): { readonly found: boolean; readonly value: unknown } => {
+  let current: unknown = input
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !(key in current)) return { found: false, value: undefined }
+    current = (current as Record<PropertyKey, unknown>)[key]
+  }
+  return { found: true, value: current }
+}
+
+const showValue = (value: unknown, mask: Masker): string => {
+  let text: string
+  try {
+    text = JSON.stringify(value) ?? String(value)
+  } catch {
+    text = String(value)
+  }
+  return snippet(text, mask, 120)
+}
+
+/** Schema issues with their path and the offending value (shortened, masked). */
+export const issuesOf = (error: ParseResult.ParseError, input: unknown, mask: Masker): ReadonlyArray<Issue> =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => {
+    const at = valueAt(input, issue.path)
+    const base = { path: formatPath(issue.path), message: snippet(issue.message, mask, 300) }
+    return at.found ? { ...base, actual: showValue(at.value, mask) } : base
+  })
+
+const HTML = /^\s*<(?:!doctype|html|head|body|\?xml|title|h1|center)\b/i
+
+/** What a response said, before the caller decides what to do with it. */
+export type Outcome =
+  | { readonly _tag: "Success"; readonly body: Record<string, unknown> }
+  | {
+      readonly _tag: "Envelope"
+      readonly envelope: ErrorEnvelope.ErrorEnvelope
+      readonly body: Record<string, unknown>
+    }
+
+const decodeEnvelope = Schema.decodeUnknownEither(ErrorEnvelope.ErrorEnvelope)
+
+/**
+ * Reads a body: an error envelope (whatever the status), a JSON success, or an unusable body.
+ */
+export const classify = (
+  ctx: CallContext,
+  status: number,
+  contentType: string | undefined,
+  text: string
+): Either.Either<Outcome, InvalidResponseBody> => {
+  const context = { method: ctx.method, requestId: ctx.requestId, status, contentType }
+  if (text.trim() === "") return Either.left(new InvalidResponseBody({ ...context, reason: "Empty", snippet: "" }))
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    const html = HTML.test(text) || (contentType !== undefined && /html/i.test(contentType))
+    return Either.left(
+      new InvalidResponseBody({ ...context, reason: html ? "Html" : "NotJson", snippet: snippet(text, ctx.mask) })
+    )
+  }
+  if (Predicate.isRecord(parsed) && typeof parsed.error === "string") {
+    const envelope: ErrorEnvelope.ErrorEnvelope = Either.getOrElse(decodeEnvelope(parsed), () => ({
+      error: parsed.error as string
+    }))
+    return Either.right({
+      _tag: "Envelope",
+      envelope: {
+        error: envelope.error,
+        ...(envelope.error_description === undefined ? {} : { error_description: ctx.mask(envelope.error_description) })
+      },
+      body: parsed
+    })
+  }
+  if (status >= 200 && status < 300 && Predicate.isRecord(parsed))
+    return Either.right({ _tag: "Success", body: parsed })
+  return Either.left(
+    new InvalidResponseBody({ ...context, reason: "UnexpectedJson", snippet: snippet(text, ctx.mask) })
+  )
+}
+
+const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
+
+/** Decodes a success body with `schema` (on the domain's compiled fast path); failures become `DecodeError`. */
+export const decodeBody = <A, I>(
+  ctx: CallContext,
+  status: number,
+  schema: Schema.Schema<A, I, never>,
+  body: unknown
+): Effect.Effect<A, DecodeError> =>
+  Effect.mapError(
+    FastDecode.decodeUnknown(schema, decodeOptions)(body),
+    (error) =>
+      new DecodeError({
+        method: ctx.method,
+        requestId: ctx.requestId,
+        status,
+        issues: issuesOf(error, body, ctx.mask)
+      })
+  )
+
+/** The error an envelope maps to. */
+export const envelopeError = (
+  ctx: CallContext,
+  status: number,
+  envelope: ErrorEnvelope.ErrorEnvelope,
+  resetAt?: Parameters<typeof fromEnvelope>[1]["resetAt"]
+): ApiError =>
+  fromEnvelope(envelope, { method: ctx.method, requestId: ctx.requestId, status, resetAt, source: ctx.source })
+
+/** A response: status, content type and the whole body as text. */
+export interface RawResponse {
+  readonly status: number
+  readonly contentType: string | undefined
+  readonly text: string
+}
+
+/**
+ * Sends a request and reads the whole body, within `timeout`. Interruption (and the timeout) abort
+ * the underlying request.
+ */
+export const exchange = (
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  ctx: CallContext,
+  timeout: Duration.Duration
+): Effect.Effect<RawResponse, Bitrix24Error> =>
+  client.execute(request).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(response.text, (text) => ({
+        status: response.status,
+        contentType: response.headers["content-type"],
+        text
+      }))
+    ),
+    Effect.catchAll((error) => Effect.fail(mapHttpClientError(error, ctx))),
+    Effect.timeoutFail({
+      duration: timeout,
+      onTimeout: () =>
+        new Timeout({ method: ctx.method, requestId: ctx.requestId, timeoutMillis: Duration.toMillis(timeout) })
+    })
+  )

@@ -1,0 +1,210 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Bitrix24Error, ImRecent } from "@im-recent/client"
+import { DialogId } from "@im-recent/domain"
+import { Chunk, DateTime, Effect, HashMap, Layer, Logger, LogLevel, Option, Stream, TestClock } from "effect"
+import * as Msw from "./support/Msw.js"
+
+const documented = Msw.fixture<Msw.WireGet>("im.recent.get.en.json")
+const listed = Msw.fixture<Msw.WireList>("im.recent.list.en.json")
+
+const recentLayer = (portal: Msw.FakePortal) => ImRecent.layer.pipe(Layer.provide(Msw.webhookLayer(portal)))
+
+const withRecent = <A, E>(portal: Msw.FakePortal, f: (recent: ImRecent.Service) => Effect.Effect<A, E>) =>
+  Effect.flatMap(ImRecent.ImRecent, f).pipe(Effect.provide(recentLayer(portal)))
+
+/** Captures log lines (level, message, annotations) at every level. */
+const captureLogs = () => {
+  const lines: Array<{ level: string; message: string; annotations: Record<string, unknown> }> = []
+  const logger = Logger.make(({ annotations, logLevel, message }) => {
+    lines.push({
+      level: logLevel.label,
+      message: Array.isArray(message) ? message.join(" ") : String(message),
+      annotations: Object.fromEntries(HashMap.toEntries(annotations))
+    })
+  })
+  const provide = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    effect.pipe(Effect.provide(Logger.add(logger)), Logger.withMinimumLogLevel(LogLevel.All))
+  return { lines, provide }
+}
+
+const NOW = DateTime.unsafeMake("2026-03-10T12:00:00Z")
+
+describe("ImRecent", () => {
+  describe("get", () => {
+    it.effect("decodes the documented response and returns the next sync date", () =>
+      Effect.gen(function* () {
+        const portal = yield* Msw.fakePortal(() => Msw.json(documented))
+        const result = yield* withRecent(portal, (recent) => recent.get())
+        assert.deepStrictEqual(
+          result.items.map((item) => item.id),
+          ["chat1451", "chat1449"]
+        )
+        assert.strictEqual(DateTime.formatIso(result.nextSyncDate), "2026-02-26T06:07:18.000Z")
+        assert.isTrue(Option.isNone(result.clampedSince))
+        assert.strictEqual(result.query.window._tag, "Default")
+        assert.deepStrictEqual(portal.requests[0]!.json, {})
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("encodes flags as Y/N and dates as ATOM with a numeric offset and no fraction", () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(NOW.epochMillis)
+        const portal = yield* Msw.fakePortal(() => Msw.ok([]))
+        yield* withRecent(portal, (recent) =>
+          Effect.all([
+            recent.get({
+              SKIP_OPENLINES: true,
+              SKIP_CHAT: false,
+              LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-08T10:20:30.456Z")
+            }),
+            recent.get({
+              LAST_UPDATE: DateTime.unsafeMakeZoned(Date.parse("2026-03-08T10:20:30.999Z"), {
+                timeZone: DateTime.zoneMakeOffset(3 * 3_600_000)
+              })
+            })
+          ])
+        )
+        assert.deepStrictEqual(portal.requests[0]!.json, {
+          SKIP_OPENLINES: "Y",
+          SKIP_CHAT: "N",
+          LAST_SYNC_DATE: "2026-03-08T10:20:30+00:00"
+        })
+        assert.deepStrictEqual(portal.requests[1]!.json, { LAST_UPDATE: "2026-03-08T13:20:30+03:00" })
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("reports a sync date older than 7 days (relative to the Clock): clampedSince and a warning", () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(NOW.epochMillis)
+        const portal = yield* Msw.fakePortal(() => Msw.ok([], Msw.time(NOW.epochMillis / 1000)))
+        const logs = captureLogs()
+        const [old, recentEnough, viaAlias, openLines] = yield* withRecent(portal, (recent) =>
+          Effect.all([
+            recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-01T12:00:00Z") }),
+            recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-04T12:00:00Z") }),
+            recent.get({ LAST_UPDATE: DateTime.unsafeMake("2026-02-01T00:00:00Z") }),
+            recent.get({ ONLY_OPENLINES: true, LAST_SYNC_DATE: DateTime.unsafeMake("2026-02-01T00:00:00Z") })
+          ])
+        ).pipe(logs.provide)
+        assert.strictEqual(
+          Option.map(old.clampedSince, DateTime.formatIso).pipe(Option.getOrThrow),
+          "2026-03-03T12:00:00.000Z"
+        )
+        assert.isTrue(Option.isNone(recentEnough.clampedSince))
+        assert.isTrue(Option.isSome(viaAlias.clampedSince))
+        assert.isTrue(Option.isNone(openLines.clampedSince))
+        const warnings = logs.lines.filter((l) => l.level === "WARN")
+        assert.strictEqual(warnings.length, 2)
+        assert.include(warnings[0]!.message, "more than 7 days")
+        assert.strictEqual(warnings[0]!.annotations.requested, "2026-03-01T12:00:00.000Z")
+      }).pipe(Effect.provide(Msw.layer))
+    )
+  })
+
+  describe("pin, unread, hide", () => {
+    it.effect("send DIALOG_ID and the documented flags", () =>
+      Effect.gen(function* () {
+        const portal = yield* Msw.fakePortal((r) =>
+          r.url.pathname.endsWith("im.recent.unread") && r.json.DIALOG_ID === "sg3"
+            ? Msw.ok(false)
+            : Msw.json(Msw.fixture("im.recent.pin.en.json"))
+        )
+        const results = yield* withRecent(portal, (recent) =>
+          Effect.all([
+            recent.pin(DialogId.chat(1489)),
+            recent.pin("chat1489", false),
+            recent.unread(42),
+            recent.unread("42", false),
+            recent.unread("sg3"),
+            recent.hide("chat7")
+          ])
+        )
+        assert.deepStrictEqual(results, [true, true, true, true, false, true])
+        assert.deepStrictEqual(
+          portal.requests.map((r) => [r.url.pathname.split("/").pop(), r.json]),
+          [
+            ["im.recent.pin", { DIALOG_ID: "chat1489", PIN: "Y" }],
+            ["im.recent.pin", { DIALOG_ID: "chat1489", PIN: "N" }],
+            ["im.recent.unread", { DIALOG_ID: "42", ACTION: "Y" }],
+            ["im.recent.unread", { DIALOG_ID: "42", ACTION: "N" }],
+            ["im.recent.unread", { DIALOG_ID: "sg3", ACTION: "Y" }],
+            ["im.recent.hide", { DIALOG_ID: "chat7" }]
+          ]
+        )
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("refuse an invalid dialog id without a request; method errors are typed", () =>
+      Effect.gen(function* () {
+        const portal = yield* Msw.fakePortal(() => Msw.json(Msw.fixture("im.recent.pin.error-400.en.json"), 400))
+        const [invalid, refused] = yield* withRecent(portal, (recent) =>
+          Effect.all([Effect.flip(recent.pin("chat0")), Effect.flip(recent.pin("chat5"))])
+        )
+        assert.instanceOf(invalid, Bitrix24Error.InvalidParams)
+        assert.strictEqual(invalid.method, "im.recent.pin")
+        assert.strictEqual(invalid.issues[0]!.path, "DIALOG_ID")
+        assert.instanceOf(refused, Bitrix24Error.MethodError)
+        assert.strictEqual(portal.requests.length, 1)
+      }).pipe(Effect.provide(Msw.layer))
+    )
+  })
+
+  describe("list", () => {
+    const dialog = listed.result.items[0]!
+    const item = (id: number) => ({ ...structuredClone(dialog), id, chat_id: 1000 + id })
+    const page = (ids: ReadonlyArray<number>, hasMore: boolean) =>
+      Msw.json({
+        result: { items: ids.map(item), hasMorePages: hasMore, hasMore, copilot: null, messagesAutoDeleteConfigs: [] },
+        total: -1,
+        time: listed.time
+      })
+
+    it.effect("advances OFFSET by LIMIT, de-duplicates overlapping pages and stops when hasMore is false", () =>
+      Effect.gen(function* () {
+        const pages: Record<number, ReadonlyArray<number>> = { 0: [1, 2], 2: [2, 3], 4: [4, 5] }
+        const portal = yield* Msw.fakePortal((r) => page(pages[Number(r.json.OFFSET)] ?? [], Number(r.json.OFFSET) < 4))
+        const items = yield* withRecent(portal, (recent) =>
+          Stream.runCollect(recent.list({ SKIP_OPENLINES: true }, { pageSize: 2 }))
+        )
+        assert.deepStrictEqual(
+          Chunk.toReadonlyArray(items).map((i) => i.id),
+          [1, 2, 3, 4, 5]
+        )
+        assert.deepStrictEqual(
+          portal.requests.map((r) => r.json),
+          [
+            { SKIP_OPENLINES: "Y", LIMIT: 2, OFFSET: 0 },
+            { SKIP_OPENLINES: "Y", LIMIT: 2, OFFSET: 2 },
+            { SKIP_OPENLINES: "Y", LIMIT: 2, OFFSET: 4 }
+          ]
+        )
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("stops on pages that never bring anything new, even if the server keeps saying hasMore", () =>
+      Effect.gen(function* () {
+        const portal = yield* Msw.fakePortal(() => page([1, 2], true))
+        const items = yield* withRecent(portal, (recent) => Stream.runCollect(recent.list({}, { pageSize: 2 })))
+        assert.deepStrictEqual(
+          Chunk.toReadonlyArray(items).map((i) => i.id),
+          [1, 2]
+        )
+        assert.strictEqual(portal.requests.length, 4)
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("decodes the documented page; the default LIMIT is 200; an invalid LIMIT is refused", () =>
+      Effect.gen(function* () {
+        const portal = yield* Msw.fakePortal(() => Msw.json(listed))
+        const items = yield* withRecent(portal, (recent) => Stream.runCollect(recent.list()))
+        assert.strictEqual(Chunk.size(items), listed.result.items.length)
+        assert.strictEqual(portal.requests[0]!.json.LIMIT, 200)
+        const error = yield* withRecent(portal, (recent) =>
+          Effect.flip(Stream.runCollect(recent.list({}, { pageSize: 500 })))
+        )
+        assert.instanceOf(error, Bitrix24Error.InvalidParams)
+        assert.strictEqual(portal.requests.length, 1)
+      }).pipe(Effect.provide(Msw.layer))
+    )
+  })
+})

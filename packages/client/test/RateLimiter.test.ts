@@ -1,0 +1,192 @@
+import { assert, describe, it } from "@effect/vitest"
+import { type Bitrix24, RateLimiter } from "@im-recent/client"
+import { Clock, Effect, Exit, Fiber, FastCheck as fc, Layer, TestClock } from "effect"
+import * as Msw from "./support/Msw.js"
+
+/** The server's algorithm replayed over arrival times: how many requests it would refuse. */
+const serverRejections = (params: RateLimiter.Params, arrivals: ReadonlyArray<number>): number => {
+  let level = 0
+  let last = 0
+  let rejected = 0
+  for (const at of arrivals) {
+    const step = RateLimiter.serverStep(params, level, at - last)
+    last = at
+    level = step.level
+    if (!step.accepted) rejected += 1
+  }
+  return rejected
+}
+
+describe("RateLimiter", () => {
+  it("serverStep is the documented algorithm", () => {
+    const p = RateLimiter.custom(3, 1)
+    assert.deepStrictEqual(RateLimiter.serverStep(p, 0, 0), { accepted: true, level: 1 })
+    assert.deepStrictEqual(RateLimiter.serverStep(p, 3, 0), { accepted: false, level: 3 })
+    assert.deepStrictEqual(RateLimiter.serverStep(p, 3, 1000), { accepted: true, level: 3 })
+    assert.deepStrictEqual(RateLimiter.serverStep(p, 1, 5000), { accepted: true, level: 1 })
+    assert.deepStrictEqual(RateLimiter.presets.standard, { capacity: 50, drainPerSecond: 2 })
+    assert.deepStrictEqual(RateLimiter.presets.enterprise, { capacity: 250, drainPerSecond: 5 })
+    assert.throws(() => RateLimiter.custom(0, 1), RangeError)
+    assert.throws(() => RateLimiter.custom(3, 0), RangeError)
+  })
+
+  it.effect("X=3, Y=1: three requests at once, then one per second (through the transport)", () =>
+    Effect.gen(function* () {
+      const portal = yield* Msw.fakePortal(() => Msw.ok([]))
+      const program = Effect.gen(function* () {
+        const fiber = yield* Effect.fork(
+          Effect.all(
+            Array.from({ length: 6 }, () => Msw.callGet()),
+            { concurrency: "unbounded" }
+          )
+        )
+        yield* portal.awaitRequests(3)
+        for (const at of [1000, 2000, 3000]) {
+          yield* Msw.awaitSleep(at)
+          yield* TestClock.setTime(at)
+          yield* portal.awaitRequests(at / 1000 + 3)
+        }
+        yield* Fiber.join(fiber)
+      })
+      yield* program.pipe(Effect.provide(Msw.webhookLayer(portal, { rateLimit: RateLimiter.custom(3, 1) })))
+      assert.deepStrictEqual(
+        portal.requests.map((r) => r.at),
+        [0, 0, 0, 1000, 2000, 3000]
+      )
+    }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect("one bucket per portal, shared by two client instances", () =>
+    Effect.gen(function* () {
+      const portal = yield* Msw.fakePortal(() => Msw.ok([]))
+      const options = { rateLimit: RateLimiter.custom(2, 2) }
+      // two independently built clients of the same portal
+      const a = yield* Layer.build(Msw.webhookLayer(portal, options))
+      const b = yield* Layer.build(Msw.webhookLayer(portal, options))
+      const callA = Msw.callGet().pipe(Effect.provide(a))
+      const callB = Msw.callGet().pipe(Effect.provide(b))
+      const fiber = yield* Effect.fork(Effect.all([callA, callA, callB, callB], { concurrency: "unbounded" }))
+      yield* portal.awaitRequests(2)
+      yield* Msw.awaitSleep(500)
+      yield* TestClock.setTime(500)
+      yield* Msw.awaitSleep(1000)
+      yield* TestClock.setTime(1000)
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(
+        portal.requests.map((r) => r.at),
+        [0, 0, 500, 1000]
+      )
+    }).pipe(Effect.scoped, Effect.provide(Msw.layer))
+  )
+
+  it.effect("different portals have different buckets", () =>
+    Effect.gen(function* () {
+      const one = yield* Msw.fakePortal(() => Msw.ok([]))
+      const two = yield* Msw.fakePortal(() => Msw.ok([]))
+      const options = { rateLimit: RateLimiter.custom(1, 1) }
+      yield* Effect.all(
+        [
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(one, options))),
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(two, options)))
+        ],
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual([one.requests[0]!.at, two.requests[0]!.at], [0, 0])
+    }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect("a private registry separates clients of the same portal", () =>
+    Effect.gen(function* () {
+      const portal = yield* Msw.fakePortal(() => Msw.ok([]))
+      const options = { rateLimit: RateLimiter.custom(1, 1) }
+      const isolated = (effect: Effect.Effect<unknown, unknown, Bitrix24.Bitrix24>) =>
+        effect.pipe(Effect.provide(Msw.webhookLayer(portal, options)), Effect.provide(RateLimiter.layerIsolated))
+      yield* Effect.all([isolated(Msw.callGet()), isolated(Msw.callGet())], { concurrency: "unbounded" })
+      assert.deepStrictEqual(
+        portal.requests.map((r) => r.at),
+        [0, 0]
+      )
+    }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect("after saturate (a QUERY_LIMIT_EXCEEDED from elsewhere) the next request waits 1/Y", () =>
+    Effect.gen(function* () {
+      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimiter.custom(5, 4))
+      yield* bucket.saturate
+      const fiber = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
+      yield* Msw.awaitSleep(250)
+      yield* TestClock.adjust("250 millis")
+      assert.strictEqual(yield* Fiber.join(fiber), 250)
+    })
+  )
+
+  it.effect("a request counts until its response arrives (conservative for in-flight requests)", () =>
+    Effect.gen(function* () {
+      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimiter.custom(1, 1))
+      const slow = bucket.withSlot(Effect.sleep("5 seconds"))
+      const first = yield* Effect.fork(slow)
+      const second = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
+      yield* Msw.awaitSleep(5000)
+      yield* TestClock.setTime(5000)
+      yield* Fiber.join(first)
+      // completed at 5 s: drained by 6 s, whatever instant the server counted it at
+      yield* Msw.awaitSleep(6000)
+      yield* TestClock.setTime(6000)
+      assert.strictEqual(yield* Fiber.join(second), 6000)
+    })
+  )
+
+  it.effect("an interrupted waiter leaves the queue; the next caller gets its slot", () =>
+    Effect.gen(function* () {
+      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimiter.custom(1, 1))
+      yield* bucket.withSlot(Effect.void)
+      const waiting = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
+      const next = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
+      yield* Msw.awaitSleep(1000)
+      assert.isTrue(Exit.isInterrupted(yield* Fiber.interrupt(waiting)))
+      yield* TestClock.setTime(1000)
+      assert.strictEqual(yield* Fiber.join(next), 1000)
+      const state = yield* bucket.state
+      assert.strictEqual(state.waiting, 0)
+      assert.strictEqual(state.inFlight, 0)
+    })
+  )
+
+  it.effect.prop(
+    "no request is ever refused by the server, and none waits longer than the server requires",
+    {
+      capacity: fc.integer({ min: 1, max: 6 }),
+      drain: fc.integer({ min: 1, max: 4 }),
+      issues: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: 1, maxLength: 25 })
+    },
+    ({ capacity, drain, issues }) =>
+      Effect.gen(function* () {
+        const params = RateLimiter.custom(capacity, drain)
+        const bucket = RateLimiter.unsafeMakeBucket("prop", params)
+        const sorted = [...issues].sort((a, b) => a - b)
+        const admitted: Array<number> = []
+        // requests are issued in order (one fiber per request, each starting at its issue time)
+        const fibers = []
+        for (const at of sorted) {
+          yield* TestClock.setTime(at)
+          fibers.push(
+            yield* Effect.fork(bucket.withSlot(Effect.map(Clock.currentTimeMillis, (now) => admitted.push(now))))
+          )
+          yield* Effect.yieldNow()
+        }
+        yield* TestClock.adjust("1 hour")
+        yield* Fiber.joinAll(fibers)
+        assert.strictEqual(admitted.length, sorted.length)
+        const times = [...admitted].sort((a, b) => a - b)
+        assert.strictEqual(serverRejections(params, times), 0, `arrivals ${times.join(",")}`)
+        // tight: a request that waited would have been refused 1 ms earlier
+        for (let i = 0; i < times.length; i++) {
+          if (times[i]! > sorted[i]!) {
+            const earlier = [...times.slice(0, i), times[i]! - 1]
+            assert.isTrue(serverRejections(params, earlier) > 0, `request ${i} waited too long: ${times.join(",")}`)
+          }
+        }
+      }),
+    { fastCheck: { numRuns: 60 } }
+  )
+})
