@@ -57,7 +57,8 @@ export const MuteList: Schema.Schema<
 ).annotations({ identifier: "MuteList" })
 
 /**
- * What members may do in the chat (`CIMChat::GetChatOptions()`).
+ * What members may do in the chat (`CIMChat::GetChatOptions()`). Chats of some entity types (CRM)
+ * also carry `path` and `path_title`.
  *
  * @since 0.1.0
  * @category schemas
@@ -71,7 +72,9 @@ export const Restrictions = Schema.Struct({
   leave: Schema.Boolean,
   leave_owner: Schema.Boolean,
   send: Schema.Boolean,
-  user_list: Schema.Boolean
+  user_list: Schema.Boolean,
+  path: Schema.optionalWith(Schema.String, { exact: true }),
+  path_title: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "Restrictions" })
 
 /**

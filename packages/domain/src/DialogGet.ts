@@ -41,7 +41,7 @@ export const ReadEntry = Schema.Struct({
 }).annotations({ identifier: "ReadEntry" })
 
 /**
- * The dialog. `restrictions` adds `path` and `path_title` to the recent list's set; `role` is
+ * The dialog. `restrictions` carries `path` and `path_title` for CRM chats; `role` is
  * lower-case here (`owner`), unlike the recent list (`OWNER`).
  *
  * @since 0.1.0
@@ -62,7 +62,7 @@ export const Dialog = Schema.Struct({
   user_counter: LenientInt,
   message_count: LenientInt,
   unread_id: LenientInt,
-  restrictions: Schema.extend(Restrictions, Schema.Struct({ path: Schema.String, path_title: Schema.String })),
+  restrictions: Restrictions,
   last_message_id: LenientInt,
   last_id: LenientInt,
   marked_id: LenientInt,
