@@ -50,7 +50,10 @@ export class MethodError extends Schema.TaggedError<MethodError>("@im-recent/emu
  */
 export interface Method {
   readonly scope: string
-  readonly handler: (context: CallContext, params: Readonly<Record<string, unknown>>) => Effect.Effect<unknown, MethodError>
+  readonly handler: (
+    context: CallContext,
+    params: Readonly<Record<string, unknown>>
+  ) => Effect.Effect<unknown, MethodError>
 }
 
 /**
