@@ -1,0 +1,333 @@
+/**
+ * `im-recent emulator`: runs a local Bitrix24 portal for `im.recent.*` until SIGINT / SIGTERM.
+ *
+ * The first line on stdout is the handshake, one JSON object:
+ * `{"baseUrl": "http://127.0.0.1:PORT", "webhooks": [{"userId": 1, "url": "<baseUrl>/rest/1/<code>/"}, …]}`,
+ * plus `"caFile"` (a PEM file clients can trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`. Nothing is
+ * written to stdout before it; logs go to stderr.
+ *
+ * The portal is the `--state` file, or one generated from `--seed`, `--users`, `--chats` and `--locale` with
+ * its history ending at `--now` (default: the current time); `--now` also sets the portal's clock, which then
+ * runs on from there.
+ *
+ * @since 0.1.0
+ */
+
+import * as Http from "node:http"
+import * as Https from "node:https"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { AtomDateTime } from "@im-recent/domain"
+import { Emulator, PortalState, Tls } from "@im-recent/emulator"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+/**
+ * A flag value the command cannot use; `message` is the one line printed on stderr.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UsageError extends Schema.TaggedError<UsageError>("@im-recent/cli/UsageError")("UsageError", {
+  message: Schema.String
+}) {}
+
+/**
+ * The emulator could not start or stopped unexpectedly (the port is taken, a file cannot be read, …).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmulatorError extends Schema.TaggedError<EmulatorError>("@im-recent/cli/EmulatorError")("EmulatorError", {
+  message: Schema.String
+}) {}
+
+/**
+ * The parsed flags.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Flags {
+  readonly port: number
+  readonly host: string
+  readonly state: Option.Option<string>
+  readonly seed: Option.Option<number>
+  readonly users: Option.Option<number>
+  readonly chats: Option.Option<number>
+  readonly locale: Option.Option<"ru" | "en">
+  readonly now: Option.Option<string>
+  readonly timezone: Option.Option<string>
+  readonly rate: Option.Option<string>
+  readonly noRateLimit: boolean
+  readonly operatingLimit: Option.Option<number>
+  readonly tls: boolean
+  readonly cert: Option.Option<string>
+  readonly key: Option.Option<string>
+}
+
+/**
+ * The first stdout line.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Handshake {
+  readonly baseUrl: string
+  readonly webhooks: ReadonlyArray<{ readonly userId: number; readonly url: string }>
+  readonly caFile?: string
+}
+
+/**
+ * What the flags amount to: the emulator's options, where to listen, and how to do TLS.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Settings {
+  readonly port: number
+  readonly host: string
+  readonly tls:
+    | { readonly _tag: "None" }
+    | { readonly _tag: "Generate" }
+    | { readonly _tag: "Files"; readonly cert: string; readonly key: string }
+  readonly options: Emulator.Options
+}
+
+const usage = (message: string) => new UsageError({ message })
+
+const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/
+
+/**
+ * Checks the flags and reads the `--state` file.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65_535) {
+      return yield* usage(`--port must be between 0 and 65535, got ${flags.port}`)
+    }
+    const generatorFlags: ReadonlyArray<readonly [string, boolean]> = [
+      ["--seed", Option.isSome(flags.seed)],
+      ["--users", Option.isSome(flags.users)],
+      ["--chats", Option.isSome(flags.chats)],
+      ["--locale", Option.isSome(flags.locale)]
+    ]
+    if (Option.isSome(flags.state)) {
+      const given = generatorFlags.filter(([, present]) => present).map(([name]) => name)
+      if (given.length > 0) return yield* usage(`--state cannot be combined with ${given.join(", ")}`)
+    }
+    for (const [name, value, min] of [
+      ["--users", flags.users, 2],
+      ["--chats", flags.chats, 1]
+    ] as const) {
+      if (Option.isSome(value) && value.value < min) return yield* usage(`${name} must be at least ${min}`)
+    }
+    let startAt: DateTime.Zoned | undefined
+    if (Option.isSome(flags.now)) {
+      const parsed = AtomDateTime.parse(flags.now.value)
+      if (Option.isNone(parsed)) {
+        return yield* usage(`--now must be an ATOM date-time like 2026-02-26T09:07:18+03:00, got ${flags.now.value}`)
+      }
+      startAt = parsed.value
+    }
+    if (Option.isSome(flags.timezone) && Option.isNone(DateTime.zoneFromString(flags.timezone.value))) {
+      return yield* usage(`--timezone ${flags.timezone.value} is neither an IANA zone nor an offset`)
+    }
+    if (flags.noRateLimit && Option.isSome(flags.rate))
+      return yield* usage("--rate cannot be combined with --no-rate-limit")
+    let rateLimit: Emulator.Options["rateLimit"]
+    if (flags.noRateLimit) rateLimit = false
+    if (Option.isSome(flags.rate)) {
+      const match = RATE.exec(flags.rate.value)
+      const burst = Number(match?.[1])
+      const drainPerSecond = Number(match?.[2])
+      if (match === null || !(burst >= 1) || !(drainPerSecond > 0)) {
+        return yield* usage(`--rate must be LIMIT/PER_SECOND like 50/2, got ${flags.rate.value}`)
+      }
+      rateLimit = { burst, drainPerSecond }
+    }
+    if (Option.isSome(flags.operatingLimit) && !(flags.operatingLimit.value > 0)) {
+      return yield* usage("--operating-limit must be a positive number of seconds")
+    }
+    if (Option.isSome(flags.cert) !== Option.isSome(flags.key)) return yield* usage("--cert and --key go together")
+    if (flags.tls && Option.isSome(flags.cert)) return yield* usage("--tls generates a certificate; omit --cert/--key")
+
+    let state: PortalState.PortalState | undefined
+    if (Option.isSome(flags.state)) {
+      const fs = yield* FileSystem.FileSystem
+      const text = yield* fs
+        .readFileString(flags.state.value)
+        .pipe(Effect.mapError(() => usage(`--state ${flags.state.pipe(Option.getOrElse(() => ""))} cannot be read`)))
+      state = yield* PortalState.fromJson(text).pipe(
+        Effect.mapError((error) =>
+          usage(
+            `--state ${flags.state.pipe(Option.getOrElse(() => ""))} is not a portal state: ${error.message.split("\n").join(" ")}`
+          )
+        )
+      )
+    }
+
+    const options: Emulator.Options = {
+      state,
+      ...(state === undefined
+        ? {
+            generator: {
+              ...Option.match(flags.seed, { onNone: () => ({}), onSome: (seed) => ({ seed }) }),
+              ...Option.match(flags.users, { onNone: () => ({}), onSome: (users) => ({ users }) }),
+              ...Option.match(flags.chats, { onNone: () => ({}), onSome: (chats) => ({ chats }) }),
+              ...Option.match(flags.locale, { onNone: () => ({}), onSome: (locale) => ({ locale }) })
+            }
+          }
+        : {}),
+      startAt,
+      timeZone: Option.getOrUndefined(flags.timezone),
+      rateLimit,
+      operatingLimit: Option.match(flags.operatingLimit, {
+        onNone: () => undefined,
+        onSome: (limitSeconds) => ({ limitSeconds })
+      }),
+      scheme: flags.tls || Option.isSome(flags.cert) ? "https" : "http"
+    }
+    const tls: Settings["tls"] = flags.tls
+      ? { _tag: "Generate" }
+      : Option.isSome(flags.cert) && Option.isSome(flags.key)
+        ? { _tag: "Files", cert: flags.cert.value, key: flags.key.value }
+        : { _tag: "None" }
+    yield* Emulator.validate(options).pipe(Effect.mapError((error) => usage(error.message)))
+    return { port: flags.port, host: flags.host, tls, options }
+  })
+
+/** Room for long GET query strings (batch by GET); the emulator answers 414 past its own limit. */
+const maxHeaderSize = 80 * 1024
+
+/**
+ * Starts the emulator, prints the handshake and runs until interrupted; closing connections on the way out.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, FileSystem.FileSystem> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      let caFile: string | undefined
+      let server: Http.Server
+      if (settings.tls._tag === "None") {
+        server = Http.createServer({ maxHeaderSize })
+      } else {
+        let cert: string
+        let key: string
+        if (settings.tls._tag === "Generate") {
+          const generated = yield* Tls.selfSigned().pipe(Effect.mapError((error) => new EmulatorError(error)))
+          const directory = yield* fs.makeTempDirectoryScoped({ prefix: "im-recent-emulator-" })
+          caFile = `${directory}/ca.pem`
+          yield* fs.writeFileString(caFile, generated.ca)
+          cert = generated.cert
+          key = generated.key
+        } else {
+          const files = settings.tls
+          const read = (path: string) =>
+            fs
+              .readFileString(path)
+              .pipe(Effect.mapError(() => new EmulatorError({ message: `${path} cannot be read` })))
+          cert = yield* read(files.cert)
+          key = yield* read(files.key)
+        }
+        server = Https.createServer({ cert, key, maxHeaderSize }) as unknown as Http.Server
+      }
+      const context = yield* Layer.build(
+        Emulator.layer(settings.options).pipe(
+          Layer.provide(NodeHttpServer.layer(() => server, { port: settings.port, host: settings.host }))
+        )
+      ).pipe(
+        Effect.mapError(
+          (error) =>
+            new EmulatorError({
+              message:
+                error._tag === "ServeError"
+                  ? `cannot listen on ${settings.host}:${settings.port}: ${String((error.cause as Error)?.message ?? error.cause)}`
+                  : error.message
+            })
+        )
+      )
+      // Runs before the server's own finalizer: keep-alive clients must not hold the shutdown.
+      yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
+      const emulator = Context.get(context, Emulator.Emulator)
+      const handshake: Handshake = {
+        baseUrl: emulator.publicUrl,
+        webhooks: yield* Emulator.webhookUrls(emulator),
+        ...(caFile === undefined ? {} : { caFile })
+      }
+      yield* Console.log(JSON.stringify(handshake))
+      return yield* Effect.never
+    })
+  ).pipe(
+    Effect.mapError((error) => (error._tag === "EmulatorError" ? error : new EmulatorError({ message: error.message })))
+  )
+
+const optionalInteger = (name: string, description: string) =>
+  Options.integer(name).pipe(Options.withDescription(description), Options.optional)
+
+/**
+ * The `emulator` subcommand.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make(
+  "emulator",
+  {
+    port: Options.integer("port").pipe(Options.withDefault(0), Options.withDescription("TCP port; 0 picks a free one")),
+    host: Options.text("host").pipe(
+      Options.withDefault("127.0.0.1"),
+      Options.withDescription("Interface to bind (default: loopback only)")
+    ),
+    state: Options.text("state").pipe(
+      Options.withDescription("A portal state JSON file to serve instead of a generated portal"),
+      Options.optional
+    ),
+    seed: optionalInteger("seed", "Seed of the generated portal (default 1)"),
+    users: optionalInteger("users", "Employees in the generated portal (default 30)"),
+    chats: optionalInteger("chats", "Group chats in the generated portal (default 20)"),
+    locale: Options.choice("locale", ["ru", "en"]).pipe(
+      Options.withDescription("Language of the generated portal (default ru)"),
+      Options.optional
+    ),
+    now: Options.text("now").pipe(
+      Options.withDescription("Start the portal's clock at this ATOM instant (default: the current time)"),
+      Options.optional
+    ),
+    timezone: Options.text("timezone").pipe(
+      Options.withDescription("The portal's time zone (default Europe/Moscow, or the state file's)"),
+      Options.optional
+    ),
+    rate: Options.text("rate").pipe(
+      Options.withDescription("Leaky bucket LIMIT/PER_SECOND (default 50/2)"),
+      Options.optional
+    ),
+    noRateLimit: Options.boolean("no-rate-limit").pipe(Options.withDescription("Switch the request-rate limit off")),
+    operatingLimit: Options.float("operating-limit").pipe(
+      Options.withDescription("Per-method operating budget in seconds over 10 minutes (default 480)"),
+      Options.optional
+    ),
+    tls: Options.boolean("tls").pipe(
+      Options.withDescription("Serve HTTPS with a certificate generated now for 127.0.0.1 and localhost")
+    ),
+    cert: Options.text("cert").pipe(
+      Options.withDescription("Serve HTTPS with this certificate (PEM)"),
+      Options.optional
+    ),
+    key: Options.text("key").pipe(Options.withDescription("The private key of --cert (PEM)"), Options.optional)
+  },
+  (flags) => Effect.flatMap(settings(flags), serve)
+).pipe(Command.withDescription("Run a local Bitrix24 portal for im.recent.* until SIGINT/SIGTERM"))

@@ -1,0 +1,359 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import * as Https from "node:https"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { assert, describe, it } from "@effect/vitest"
+import { Cli, EmulatorCommand } from "@im-recent/cli"
+import { Generator, PortalState } from "@im-recent/emulator"
+import { DateTime, Effect, Exit, FiberId, Option } from "effect"
+
+/** A parsed JSON body: tests index into it freely and assert on what they find. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON is asserted on, never trusted
+type Json = any
+
+const cliDir = new URL("..", import.meta.url).pathname
+const workspaceDir = new URL("../../..", import.meta.url).pathname
+
+interface Running {
+  readonly child: ChildProcess
+  /** The first stdout line. */
+  readonly firstLine: Promise<string>
+  /** Everything on stdout and stderr so far. */
+  readonly output: () => { readonly stdout: string; readonly stderr: string }
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
+}
+
+const start = (command: string, args: ReadonlyArray<string>, options: { cwd: string; detached?: boolean }): Running => {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    detached: options.detached ?? false,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FORCE_COLOR: "0" }
+  })
+  let stdout = ""
+  let stderr = ""
+  const firstLine = new Promise<string>((resolve, reject) => {
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+      const end = stdout.indexOf("\n")
+      if (end !== -1) resolve(stdout.slice(0, end))
+    })
+    child.on("exit", () => reject(new Error(`exited before a line; stderr: ${stderr}`)))
+  })
+  firstLine.catch(() => {})
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal }))
+  )
+  return { child, firstLine, output: () => ({ stdout, stderr }), exited }
+}
+
+/**
+ * Runs the entry under Node with tsx's loader (the child is the emulator itself, no relay process), and kills it
+ * when the scope closes, whatever happened.
+ */
+const cli = (args: ReadonlyArray<string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => start(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { cwd: cliDir })),
+    (running) =>
+      Effect.sync(() => {
+        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL")
+      })
+  )
+
+const promise = <A>(thunk: () => Promise<A>) => Effect.promise(thunk)
+
+const httpsJson = (url: string, ca: string) =>
+  Effect.async<{ status: number; body: Json }, Error>((resume) => {
+    Https.get(url, { ca }, (response) => {
+      let text = ""
+      response.setEncoding("utf8").on("data", (chunk: string) => {
+        text += chunk
+      })
+      response.on("end", () => resume(Effect.succeed({ status: response.statusCode ?? 0, body: JSON.parse(text) })))
+    }).on("error", (error) => resume(Effect.fail(error)))
+  })
+
+const live = { timeout: 90_000 }
+
+describe("im-recent emulator (live)", () => {
+  it.live(
+    "prints the handshake as the first stdout line, serves webhooks, and exits 0 on SIGTERM",
+    () =>
+      Effect.gen(function* () {
+        const running = yield* cli(["emulator", "--port", "0", "--seed", "1", "--users", "6", "--chats", "3"])
+        const line = yield* promise(() => running.firstLine)
+        const handshake = JSON.parse(line) as EmulatorCommand.Handshake
+        assert.match(handshake.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
+        assert.isUndefined(handshake.caFile)
+        const first = handshake.webhooks[0]
+        assert.strictEqual(first.userId, 1)
+        assert.match(first.url, new RegExp(`^${handshake.baseUrl}/rest/1/[^/]+/$`))
+        const response = yield* promise(() => fetch(`${first.url}im.recent.get`))
+        assert.strictEqual(response.status, 200)
+        const body = (yield* promise(() => response.json())) as Json
+        assert.isArray(body.result)
+        assert.isObject(body.time)
+        running.child.kill("SIGTERM")
+        const exit = yield* promise(() => running.exited)
+        assert.deepStrictEqual(exit, { code: 0, signal: null }, running.output().stderr)
+        assert.strictEqual(running.output().stderr, "")
+        yield* promise(() =>
+          fetch(`${first.url}im.recent.get`).then(
+            () => assert.fail("the server is gone"),
+            () => undefined
+          )
+        )
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "--tls: HTTPS with a generated authority in caFile; SIGINT also exits 0 and removes the file",
+    () =>
+      Effect.gen(function* () {
+        const running = yield* cli(["emulator", "--port", "0", "--tls", "--users", "4", "--chats", "2"])
+        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        assert.match(handshake.baseUrl, /^https:\/\/127\.0\.0\.1:\d+$/)
+        assert.isString(handshake.caFile)
+        const ca = readFileSync(handshake.caFile!, "utf8")
+        const answer = yield* httpsJson(`${handshake.webhooks[0].url}im.recent.get`, ca)
+        assert.strictEqual(answer.status, 200)
+        const localhost = handshake.webhooks[0].url.replace("127.0.0.1", "localhost")
+        assert.strictEqual((yield* httpsJson(`${localhost}im.counters.get`, ca)).status, 200)
+        running.child.kill("SIGINT")
+        assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
+        assert.isFalse(existsSync(handshake.caFile!))
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "--state, --now, --timezone and --no-rate-limit",
+    () =>
+      Effect.gen(function* () {
+        const directory = mkdtempSync(join(tmpdir(), "im-recent-cli-test-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+        const state = Generator.generate({
+          ...Generator.defaults(DateTime.unsafeMake("2026-02-26T06:00:00Z")),
+          users: 4,
+          chats: 2,
+          seed: 9
+        })
+        const file = join(directory, "portal.json")
+        writeFileSync(file, yield* PortalState.toJson(state))
+        const running = yield* cli([
+          "emulator",
+          "--state",
+          file,
+          "--now",
+          "2026-02-26T09:07:18+03:00",
+          "--timezone",
+          "Asia/Tokyo",
+          "--no-rate-limit"
+        ])
+        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        assert.deepStrictEqual(
+          handshake.webhooks.map((hook) => hook.userId),
+          state.webhooks.map((hook) => hook.userId)
+        )
+        const url = `${handshake.webhooks[0].url}im.recent.get`
+        const statuses: Array<number> = []
+        let last: Json
+        for (let i = 0; i < 60; i++) {
+          const response = yield* promise(() => fetch(url))
+          statuses.push(response.status)
+          last = yield* promise(() => response.json())
+        }
+        assert.isTrue(
+          statuses.every((status) => status === 200),
+          "no rate limit"
+        )
+        assert.match(last.time.date_start, /^2026-02-26T15:0\d:\d\d\+09:00$/)
+        running.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "bad flags: one line on stderr, nothing on stdout, exit status 2, no stack trace",
+    () =>
+      Effect.gen(function* () {
+        for (const args of [
+          ["emulator", "--port", "abc"],
+          ["emulator", "--bogus"],
+          ["emulator", "--rate", "fast"],
+          ["emulator", "--state", "/nonexistent/portal.json"],
+          ["emulator", "--tls", "--cert", "a.pem", "--key", "b.pem"]
+        ]) {
+          const running = yield* cli(args)
+          const exit = yield* promise(() => running.exited)
+          const { stderr, stdout } = running.output()
+          assert.strictEqual(exit.code, 2, `${args.join(" ")}: ${stderr}`)
+          assert.strictEqual(stdout, "")
+          const lines = stderr.split("\n").filter((line) => line !== "")
+          assert.strictEqual(lines.length, 1, stderr)
+          assert.match(lines[0], /^im-recent: /)
+          assert.notMatch(stderr, /\n\s+at /)
+        }
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "a port already in use: one line, exit status 1",
+    () =>
+      Effect.gen(function* () {
+        const first = yield* cli(["emulator", "--port", "0", "--users", "3", "--chats", "1"])
+        const { baseUrl } = JSON.parse(yield* promise(() => first.firstLine)) as EmulatorCommand.Handshake
+        const port = new URL(baseUrl).port
+        const second = yield* cli(["emulator", "--port", port, "--users", "3", "--chats", "1"])
+        const exit = yield* promise(() => second.exited)
+        assert.strictEqual(exit.code, 1)
+        assert.match(second.output().stderr, /^im-recent: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/)
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "--help prints the flags and exits 0",
+    () =>
+      Effect.gen(function* () {
+        const running = yield* cli(["emulator", "--help"])
+        const exit = yield* promise(() => running.exited)
+        assert.strictEqual(exit.code, 0)
+        for (const flag of ["--port", "--state", "--seed", "--rate", "--no-rate-limit", "--operating-limit", "--tls"]) {
+          assert.include(running.output().stdout, flag)
+        }
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "through `pnpm im-recent` from the workspace root nothing precedes the handshake on stdout",
+    () =>
+      Effect.gen(function* () {
+        const running = yield* Effect.acquireRelease(
+          Effect.sync(() =>
+            start("pnpm", ["im-recent", "emulator", "--port", "0", "--users", "3", "--chats", "1"], {
+              cwd: workspaceDir,
+              detached: true
+            })
+          ),
+          // pnpm does not pass signals on to its script: stop the whole process group, as a terminal does.
+          (running) =>
+            Effect.sync(() => {
+              try {
+                process.kill(-running.child.pid!, "SIGKILL")
+              } catch {
+                // already gone
+              }
+            })
+        )
+        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        assert.strictEqual(running.output().stdout.indexOf("{"), 0)
+        const response = yield* promise(() => fetch(`${handshake.webhooks[0].url}im.recent.get`))
+        assert.strictEqual(response.status, 200)
+        process.kill(-running.child.pid!, "SIGTERM")
+        yield* promise(() => running.exited)
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 500)))
+        yield* promise(() =>
+          fetch(`${handshake.webhooks[0].url}im.recent.get`).then(
+            () => assert.fail("the emulator stopped with its process group"),
+            () => undefined
+          )
+        )
+      }).pipe(Effect.scoped),
+    live
+  )
+})
+
+const flags = (overrides: Partial<EmulatorCommand.Flags> = {}): EmulatorCommand.Flags => ({
+  port: 0,
+  host: "127.0.0.1",
+  state: Option.none(),
+  seed: Option.none(),
+  users: Option.none(),
+  chats: Option.none(),
+  locale: Option.none(),
+  now: Option.none(),
+  timezone: Option.none(),
+  rate: Option.none(),
+  noRateLimit: false,
+  operatingLimit: Option.none(),
+  tls: false,
+  cert: Option.none(),
+  key: Option.none(),
+  ...overrides
+})
+
+const settings = (overrides: Partial<EmulatorCommand.Flags>) =>
+  EmulatorCommand.settings(flags(overrides)).pipe(Effect.provide(NodeContext.layer))
+
+const usageError = (overrides: Partial<EmulatorCommand.Flags>) =>
+  Effect.map(Effect.flip(settings(overrides)), (error) => error.message)
+
+describe("EmulatorCommand.settings", () => {
+  it.effect("maps flags to emulator options", () =>
+    Effect.gen(function* () {
+      const result = yield* settings({
+        seed: Option.some(4),
+        users: Option.some(5),
+        locale: Option.some("en"),
+        now: Option.some("2026-02-26T09:07:18+03:00"),
+        timezone: Option.some("UTC"),
+        rate: Option.some("250/5"),
+        operatingLimit: Option.some(420),
+        tls: true
+      })
+      assert.deepStrictEqual(result.options.generator, { seed: 4, users: 5, locale: "en" })
+      assert.deepStrictEqual(result.options.rateLimit, { burst: 250, drainPerSecond: 5 })
+      assert.deepStrictEqual(result.options.operatingLimit, { limitSeconds: 420 })
+      assert.strictEqual(result.options.timeZone, "UTC")
+      assert.strictEqual(result.options.scheme, "https")
+      assert.strictEqual(DateTime.toEpochMillis(result.options.startAt as DateTime.DateTime), 1_772_086_038_000)
+      assert.deepStrictEqual(result.tls, { _tag: "Generate" })
+      assert.strictEqual((yield* settings({ noRateLimit: true })).options.rateLimit, false)
+    })
+  )
+
+  it.effect("refuses flags that cannot work, each with a line that names the flag", () =>
+    Effect.gen(function* () {
+      assert.include(yield* usageError({ port: 70_000 }), "--port")
+      assert.include(yield* usageError({ rate: Option.some("50") }), "--rate")
+      assert.include(yield* usageError({ rate: Option.some("0/2") }), "--rate")
+      assert.include(yield* usageError({ rate: Option.some("50/2"), noRateLimit: true }), "--no-rate-limit")
+      assert.include(yield* usageError({ now: Option.some("2026-02-26 09:07") }), "--now")
+      assert.include(yield* usageError({ timezone: Option.some("Nowhere/City") }), "--timezone")
+      assert.include(yield* usageError({ users: Option.some(1) }), "--users")
+      assert.include(yield* usageError({ operatingLimit: Option.some(0) }), "--operating-limit")
+      assert.include(yield* usageError({ cert: Option.some("a.pem") }), "--cert")
+      assert.include(yield* usageError({ state: Option.some("portal.json"), seed: Option.some(1) }), "--seed")
+    })
+  )
+
+  it.effect("a --state file that is not a portal state names the file", () =>
+    Effect.gen(function* () {
+      const directory = mkdtempSync(join(tmpdir(), "im-recent-cli-test-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+      const file = join(directory, "bad.json")
+      writeFileSync(file, '{"version": 2}')
+      assert.include(yield* usageError({ state: Option.some(file) }), `--state ${file} is not a portal state`)
+    }).pipe(Effect.scoped)
+  )
+})
+
+describe("Cli.exitCode", () => {
+  it("0 for success and interruption, 2 for usage errors, 1 otherwise", () => {
+    assert.strictEqual(Cli.exitCode(Exit.void), 0)
+    assert.strictEqual(Cli.exitCode(Exit.interrupt(FiberId.none)), 0)
+    assert.strictEqual(Cli.exitCode(Exit.fail(new EmulatorCommand.UsageError({ message: "x" }))), 2)
+    assert.strictEqual(Cli.exitCode(Exit.fail(new EmulatorCommand.EmulatorError({ message: "x" }))), 1)
+    assert.strictEqual(Cli.exitCode(Exit.die(new Error("boom"))), 1)
+  })
+})

@@ -1,0 +1,509 @@
+/**
+ * The emulated portal's HTTP surface: Bitrix24's REST endpoint and OAuth token endpoint, as an `HttpApp`, an
+ * `HttpServer` layer and a web handler.
+ *
+ * Routes:
+ * - `/rest/{userId}/{code}/{method}` — a webhook call;
+ * - `/rest/{method}` — an OAuth call, the token in `Authorization: Bearer`, `auth` or `access_token` (query,
+ *   JSON body or form body);
+ * - `/oauth/token/` — `grant_type=refresh_token` (GET query or POST form);
+ *
+ * with an optional `.json` suffix, case-insensitive method names, GET query strings, JSON bodies,
+ * `application/x-www-form-urlencoded` bodies with PHP-style keys and `multipart/form-data`; unknown query
+ * parameters (the SDKs' `bx24_request_id`, `bx24_sdk_ver`, `bx24_sdk_type`) are ignored. Every REST answer
+ * carries the `time` object — successes as `{ result, next?, total?, time }`, errors as
+ * `{ error, error_description, time }`.
+ *
+ * Status and code choices beyond the documented ones (all `INVALID_REQUEST`, the documented REST code for a
+ * refused request, with a description of what was wrong):
+ * - malformed JSON, a JSON body that is not an object, a body or parameter that is not UTF-8, keys nested
+ *   deeper than the limit, too many parameters, an over-long parameter name, an unreadable multipart body: 400;
+ * - a body over `maxBodyBytes`: 413; a URL over `maxUrlLength`: 414; a body with a content type other than
+ *   JSON, form or multipart: 415;
+ * - a path outside `/rest/` and `/oauth/token/`: 404 `NOT_FOUND`; a `/rest/` path without a known method:
+ *   404 `ERROR_METHOD_NOT_FOUND`; a path whose percent-encoding does not decode: 400.
+ *
+ * A `batch` answers 200 with the documented sections; its own `time.operating` is 0 (the outer call is not
+ * counted, its commands are). An unexpected defect answers 500 `INTERNAL_SERVER_ERROR`.
+ *
+ * Authentication (documented codes and texts; where the docs offer two codes, the choice is explained):
+ * - a webhook with an unknown user id, a wrong code, a fired user, or past its `expiresAt`: 401
+ *   `INVALID_CREDENTIALS` "Invalid request credentials" — the 401 the `im.recent.*` pages document, and what a
+ *   webhook whose code changed (or lapsed) gets; `NO_AUTH_FOUND` is kept for tokens;
+ * - an OAuth call without a token, or with one the portal never issued or a refresh replaced: 401
+ *   `NO_AUTH_FOUND` "Wrong authorization data" — the system table's code for an invalid access token;
+ * - an expired access token: 401 `expired_token`, the code clients refresh on;
+ * - a webhook or token without the method's scope: 403 `insufficient_scope` (inside `batch`, with an empty
+ *   description, as the documented batch examples show);
+ * - `/oauth/token/`: 400 `invalid_request` (a missing parameter or an unsupported `grant_type`), 401
+ *   `invalid_client` (unknown application or wrong secret), 400 `invalid_grant` (unknown, used, expired or
+ *   foreign refresh token), as `{ error, error_description }` without `time`.
+ *
+ * Limits are described in {@link RateLimit} and {@link OperatingLimit}, faults in {@link Faults}. Neither
+ * webhook codes nor tokens are ever logged, and requests are not traced (the URL of a webhook call holds its
+ * secret).
+ *
+ * @since 0.1.0
+ */
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
+import * as Faults from "./Faults.js"
+import * as Generator from "./Generator.js"
+import type { Engine } from "./internal/callMethod.js"
+import * as EmulatorClock from "./internal/emulatorClock.js"
+import { dropHeader, errorBody, json, timeObject } from "./internal/httpEnvelope.js"
+import * as OAuthServer from "./internal/oauthServer.js"
+import * as RestPipeline from "./internal/restPipeline.js"
+import * as Methods from "./Methods.js"
+import * as OperatingLimit from "./OperatingLimit.js"
+import * as PhpQuery from "./PhpQuery.js"
+import * as Portal from "./Portal.js"
+import type { PortalState } from "./PortalState.js"
+import * as RateLimit from "./RateLimit.js"
+
+/**
+ * The operating limit's settings: the limit in seconds (default 480) and what one call costs — a number of
+ * seconds, or a function of the method name; by default the call's measured processing time.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OperatingOptions {
+  readonly limitSeconds?: number | undefined
+  readonly cost?: number | ((method: string) => number) | undefined
+}
+
+/**
+ * How to run the emulator. Everything is optional.
+ *
+ * - `state`: the portal — users, chats, webhooks (`{ userId, code, scopes, expiresAt }`), OAuth applications
+ *   and issued token pairs. Webhook calls authenticate against `webhooks`, OAuth calls against `oauthTokens`
+ *   (see the module documentation of `Emulator` for the answers to bad credentials). Default: a portal from
+ *   {@link Generator.generate} with `generator` over {@link Generator.defaults}, its history ending at the
+ *   emulator's start;
+ * - `generator`: settings for the generated portal (ignored with `state`);
+ * - `methods`: the REST methods, by lower-case name (default: {@link Methods.methods}, the `im.*` methods);
+ * - `startAt`: the portal's clock reads this instant when the emulator starts and runs on from there. The
+ *   clock is the `Clock` of the context the emulator is built in: the system clock, or `TestClock` inside
+ *   `it.effect` (then `TestClock.adjust` drives limits, token expiry and latency);
+ * - `timeZone`: the portal's zone (IANA name or offset) for `date_start` / `date_finish` and every date the
+ *   methods write; overrides the state's; a generated portal defaults to `Europe/Moscow`;
+ * - `publicUrl`: scheme, host and port clients reach the emulator at, used for `client_endpoint` and avatar
+ *   URLs; overrides the state's; default: the server's own address (`layer`) or the state's `publicUrl`
+ *   (`webHandler`);
+ * - `scheme`: the scheme of that derived server address, `https` behind TLS (default `http`);
+ * - `rateLimit`: `false`, or the leaky bucket's `burst` / `drainPerSecond` (default 50 / 2);
+ * - `operatingLimit`: `false`, or {@link OperatingOptions};
+ * - `faults`: {@link Faults.Settings} (default: none);
+ * - `accessTokenLifetime` / `refreshTokenLifetime`: seconds (default 3 600 and 180 days);
+ * - `maxBodyBytes` (default 1 MiB), `maxUrlLength` (default 65 536 characters), `maxJsonDepth` (default 512, as
+ *   PHP's `json_decode`), `params` ({@link PhpQuery.Limits}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly state?: PortalState | undefined
+  readonly generator?: Partial<Generator.Options> | undefined
+  readonly methods?: ReadonlyMap<string, Portal.Method> | undefined
+  readonly startAt?: DateTime.DateTime | Date | number | string | undefined
+  readonly timeZone?: string | undefined
+  readonly publicUrl?: string | undefined
+  readonly scheme?: "http" | "https" | undefined
+  readonly rateLimit?: false | Partial<RateLimit.Settings> | undefined
+  readonly operatingLimit?: false | OperatingOptions | undefined
+  readonly faults?: Faults.Settings | undefined
+  readonly accessTokenLifetime?: number | undefined
+  readonly refreshTokenLifetime?: number | undefined
+  readonly maxBodyBytes?: number | undefined
+  readonly maxUrlLength?: number | undefined
+  readonly maxJsonDepth?: number | undefined
+  readonly params?: Partial<PhpQuery.Limits> | undefined
+}
+
+/**
+ * Options that cannot work, one message per problem.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OptionsError extends Schema.TaggedError<OptionsError>("@im-recent/emulator/OptionsError")("OptionsError", {
+  problems: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return this.problems.join("; ")
+  }
+}
+
+/**
+ * A running emulator: its HTTP app, its portal (state and methods) and the URL it answers at.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly app: HttpApp.Default<never, never>
+  readonly portal: Portal.Service
+  readonly publicUrl: string
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Emulator extends Context.Tag("@im-recent/emulator/Emulator")<Emulator, Service>() {}
+
+const DAY = 86_400
+
+const positive = (problems: Array<string>, name: string, value: number | undefined, fallback: number): number => {
+  if (value === undefined) return fallback
+  if (!(Number.isFinite(value) && value > 0)) problems.push(`${name} must be a positive number`)
+  return value
+}
+
+const normalizeUrl = (problems: Array<string>, url: string): string => {
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") problems.push("publicUrl must be http or https")
+    return `${parsed.protocol}//${parsed.host}`
+  } catch {
+    problems.push(`publicUrl ${JSON.stringify(url)} is not a URL`)
+    return url
+  }
+}
+
+interface Resolved {
+  readonly zoneName: string
+  readonly publicUrl: string | undefined
+  readonly engine: Omit<Engine, "portal" | "clock" | "bucket" | "ledgers" | "faultState" | "publicUrl">
+  readonly startAtMillis: number | undefined
+}
+
+const defaultTimeZone = "Europe/Moscow"
+
+const checkGenerator = (problems: Array<string>, generator: Partial<Generator.Options> | undefined) => {
+  if (generator === undefined) return
+  const whole = (name: string, value: number | undefined, min: number) => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+      problems.push(`generator.${name} must be a whole number of at least ${min}`)
+    }
+  }
+  whole("seed", generator.seed, Number.MIN_SAFE_INTEGER)
+  whole("users", generator.users, 2)
+  whole("chats", generator.chats, 1)
+  if (generator.locale !== undefined && generator.locale !== "ru" && generator.locale !== "en") {
+    problems.push("generator.locale must be ru or en")
+  }
+}
+
+const resolve = (options: Options): Resolved => {
+  const problems: Array<string> = []
+  const zoneName = options.timeZone ?? options.state?.portal.timeZone ?? options.generator?.timeZone ?? defaultTimeZone
+  const zone = Option.getOrUndefined(DateTime.zoneFromString(zoneName))
+  if (zone === undefined) problems.push(`timeZone ${JSON.stringify(zoneName)} is neither an IANA zone nor an offset`)
+  const url = options.publicUrl ?? options.state?.portal.publicUrl
+  const publicUrl = url === undefined ? undefined : normalizeUrl(problems, url)
+  if (options.state === undefined) checkGenerator(problems, options.generator)
+  let startAtMillis: number | undefined
+  if (options.startAt !== undefined) {
+    const parsed = DateTime.make(options.startAt)
+    if (Option.isNone(parsed)) problems.push(`startAt ${JSON.stringify(String(options.startAt))} is not a date`)
+    else startAtMillis = parsed.value.epochMillis
+  }
+  const rateLimit =
+    options.rateLimit === false
+      ? undefined
+      : {
+          burst: positive(problems, "rateLimit.burst", options.rateLimit?.burst, RateLimit.defaultSettings.burst),
+          drainPerSecond: positive(
+            problems,
+            "rateLimit.drainPerSecond",
+            options.rateLimit?.drainPerSecond,
+            RateLimit.defaultSettings.drainPerSecond
+          )
+        }
+  let operating: Engine["operating"]
+  if (options.operatingLimit !== false) {
+    const limitSeconds = positive(
+      problems,
+      "operatingLimit.limitSeconds",
+      options.operatingLimit?.limitSeconds,
+      OperatingLimit.defaultLimitSeconds
+    )
+    const cost = options.operatingLimit?.cost
+    if (typeof cost === "number" && !(Number.isFinite(cost) && cost >= 0)) {
+      problems.push("operatingLimit.cost must be a non-negative number")
+    }
+    operating = { limitSeconds, cost: typeof cost === "number" ? () => cost : cost }
+  }
+  if (options.faults !== undefined) problems.push(...Faults.validate(options.faults))
+  const limits = {
+    maxBodyBytes: positive(problems, "maxBodyBytes", options.maxBodyBytes, 1024 * 1024),
+    maxUrlLength: positive(problems, "maxUrlLength", options.maxUrlLength, 65_536),
+    maxJsonDepth: positive(problems, "maxJsonDepth", options.maxJsonDepth, 512),
+    params: {
+      maxDepth: positive(problems, "params.maxDepth", options.params?.maxDepth, PhpQuery.defaultLimits.maxDepth),
+      maxParams: positive(problems, "params.maxParams", options.params?.maxParams, PhpQuery.defaultLimits.maxParams),
+      maxKeyLength: positive(
+        problems,
+        "params.maxKeyLength",
+        options.params?.maxKeyLength,
+        PhpQuery.defaultLimits.maxKeyLength
+      )
+    }
+  }
+  const accessTokenLifetime = positive(problems, "accessTokenLifetime", options.accessTokenLifetime, 3_600)
+  const refreshTokenLifetime = positive(problems, "refreshTokenLifetime", options.refreshTokenLifetime, 180 * DAY)
+  if (problems.length > 0 || zone === undefined) throw new OptionsError({ problems })
+  return {
+    zoneName,
+    publicUrl,
+    engine: {
+      zone,
+      rateLimit,
+      operating,
+      faults: options.faults,
+      accessTokenLifetime,
+      refreshTokenLifetime,
+      limits
+    },
+    startAtMillis
+  }
+}
+
+/**
+ * Checks options without starting anything.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validate = (options: Options): Effect.Effect<void, OptionsError> =>
+  Effect.try({ try: () => resolve(options), catch: (error) => error as OptionsError }).pipe(Effect.asVoid)
+
+const segments = (path: string | undefined): ReadonlyArray<string> =>
+  (path ?? "").split("/").filter((segment) => segment !== "")
+
+const routerConfig = { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
+
+/** Whether a URL's path decodes (the router would throw on `%E0%A4%A`). */
+const decodablePath = (url: string): boolean => {
+  const end = url.search(/[?#]/)
+  try {
+    decodeURIComponent(end === -1 ? url : url.slice(0, end))
+    return true
+  } catch {
+    return false
+  }
+}
+
+const makeApp = (engine: Engine): Effect.Effect<HttpApp.Default<never, never>> => {
+  const rest = (route: RestPipeline.Route) => RestPipeline.handle(engine, route)
+  const router = HttpRouter.empty.pipe(
+    HttpRouter.all(
+      "/rest/:userId/:code/:method",
+      Effect.flatMap(HttpRouter.params, (params) =>
+        rest({ kind: "webhook", userId: params.userId ?? "", code: params.code ?? "", method: params.method ?? "" })
+      )
+    ),
+    HttpRouter.all(
+      "/rest/:method",
+      Effect.flatMap(HttpRouter.params, (params) => rest({ kind: "oauth", method: params.method ?? "" }))
+    ),
+    HttpRouter.all("/oauth/token", OAuthServer.handle(engine)),
+    HttpRouter.all(
+      "/rest/*",
+      Effect.flatMap(HttpRouter.params, (params) => {
+        const parts = segments(params["*"])
+        return parts.length < 2
+          ? rest({ kind: "oauth", method: parts[0] ?? "" })
+          : rest({ kind: "webhook", userId: parts[0], code: parts[1], method: parts.slice(2).join("/") })
+      })
+    ),
+    HttpRouter.all("*", Effect.succeed(json(404, errorBody("NOT_FOUND", "Not found", undefined))))
+  )
+  const refuse = (status: number, code: string, description: string) =>
+    Effect.gen(function* () {
+      const now = EmulatorClock.toSeconds(yield* engine.clock.nanos)
+      return json(
+        status,
+        errorBody(
+          code,
+          description,
+          timeObject(engine.zone, { start: now, finish: now, processing: 0, operating: undefined })
+        )
+      )
+    })
+  const internalError = refuse(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+  const badPath = refuse(400, "INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8")
+  return Effect.map(
+    HttpRouter.toHttpApp(router).pipe(HttpRouter.withRouterConfig(routerConfig)),
+    (app): HttpApp.Default<never, never> =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+        decodablePath(request.url) ? app : badPath
+      ).pipe(
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.failCause(cause as Cause.Cause<never>)
+            : Effect.zipRight(
+                Effect.logError("The emulator failed to answer a request").pipe(
+                  Effect.annotateLogs("defect", String(Cause.squash(cause)))
+                ),
+                internalError
+              )
+        )
+      ) as HttpApp.Default<never, HttpServerRequest.HttpServerRequest> as never
+  )
+}
+
+/**
+ * Builds an emulator: validates the options, starts its portal and limits, and returns its HTTP app.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, OptionsError> =>
+  Effect.gen(function* () {
+    const resolved = yield* Effect.try({ try: () => resolve(options), catch: (error) => error as OptionsError })
+    const clock = yield* EmulatorClock.make(resolved.startAtMillis)
+    const initial =
+      options.state ??
+      Generator.generate({
+        ...Generator.defaults(DateTime.unsafeMake(EmulatorClock.toMillis(yield* clock.nanos))),
+        ...options.generator,
+        timeZone: resolved.zoneName
+      })
+    const publicUrl = resolved.publicUrl ?? normalizeUrl([], initial.portal.publicUrl)
+    const state: PortalState = {
+      ...initial,
+      portal: { ...initial.portal, timeZone: resolved.zoneName, publicUrl, domain: new URL(publicUrl).host }
+    }
+    const portal = yield* Portal.make(state, options.methods ?? Methods.methods)
+    const engine: Engine = {
+      ...resolved.engine,
+      publicUrl,
+      portal,
+      clock,
+      bucket: yield* Ref.make(RateLimit.initial),
+      ledgers: yield* Ref.make<ReadonlyMap<string, OperatingLimit.Ledger>>(new Map()),
+      faultState: yield* Ref.make(Faults.initial(options.faults ?? {}))
+    }
+    return { app: yield* makeApp(engine), portal, publicUrl: engine.publicUrl }
+  })
+
+/**
+ * The base URL of a server address (`http://127.0.0.1:PORT`; wildcard hosts become `127.0.0.1`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const addressUrl = (address: HttpServer.Address, scheme: "http" | "https" = "http"): string => {
+  if (address._tag === "UnixAddress") return `${scheme}://localhost`
+  const host =
+    address.hostname === "0.0.0.0" || address.hostname === "::" || address.hostname === ""
+      ? "127.0.0.1"
+      : address.hostname.includes(":")
+        ? `[${address.hostname}]`
+        : address.hostname
+  return `${scheme}://${host}:${address.port}`
+}
+
+/**
+ * Serves the emulator on the `HttpServer` in context (`NodeHttpServer.layer(createServer, { port, host:
+ * "127.0.0.1" })`, or `NodeHttpServer.layerTest`) and provides {@link Emulator}. Without `publicUrl` the
+ * emulator announces the server's own address.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<Emulator, OptionsError, HttpServer.HttpServer> =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const server = yield* HttpServer.HttpServer
+      const service = yield* make({
+        ...options,
+        publicUrl: options.publicUrl ?? addressUrl(server.address, options.scheme ?? "http")
+      })
+      return Layer.merge(
+        HttpServer.serve(service.app).pipe(HttpMiddleware.withTracerDisabledWhen(() => true)),
+        Layer.succeed(Emulator, service)
+      )
+    })
+  )
+
+/**
+ * A `fetch`-shaped handler and its disposal.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebHandler {
+  readonly handler: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
+  readonly dispose: () => Promise<void>
+}
+
+/**
+ * What a dropped connection rejects with: like Node's `fetch` on a reset socket, and recognised by msw as a
+ * network error (it carries `code` and `errno`).
+ */
+const connectionReset = (): Error =>
+  Object.assign(new TypeError("fetch failed: the connection was reset by the emulator"), {
+    code: "ECONNRESET",
+    errno: -104,
+    syscall: "read"
+  })
+
+/**
+ * The emulator as a function from `Request` to `Promise<Response>`, without a socket: use it from msw
+ * (`http.all("https://portal.test/*", ({ request }) => handler(request))`) or directly as
+ * `FetchHttpClient.Fetch`. A dropped-connection fault rejects the promise. Invalid options throw
+ * {@link OptionsError} here, synchronously. Call `dispose` when done.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const webHandler = (options: Options = {}): WebHandler => {
+  resolve(options)
+  const runtime = ManagedRuntime.make(Layer.effect(Emulator, make(options)))
+  let ready: Promise<(request: Request) => Promise<Response>> | undefined
+  const handler = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    ready ??= runtime.runtime().then((context) => {
+      const service = Context.get(context.context, Emulator)
+      const untraced = Runtime.setFiberRef(context, HttpMiddleware.currentTracerDisabledWhen, () => true)
+      return HttpApp.toWebHandlerRuntime(untraced)(service.app)
+    })
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init)
+    return ready
+      .then((handle) => handle(request))
+      .then((response) => (response.headers.has(dropHeader) ? Promise.reject(connectionReset()) : response))
+  }
+  return { handler, dispose: () => runtime.dispose() }
+}
+
+/**
+ * The webhook URLs of a portal state as clients use them: `<publicUrl>/rest/<userId>/<code>/`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const webhookUrls = (
+  service: Service
+): Effect.Effect<ReadonlyArray<{ readonly userId: number; readonly url: string }>> =>
+  Effect.map(Ref.get(service.portal.state), (state) =>
+    state.webhooks.map((hook) => ({
+      userId: hook.userId,
+      url: `${service.publicUrl}/rest/${hook.userId}/${encodeURIComponent(hook.code)}/`
+    }))
+  )

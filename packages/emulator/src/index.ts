@@ -1,0 +1,87 @@
+/**
+ * The methods that change a portal: `im.recent.pin`, `im.recent.unread`, `im.recent.hide`, `im.message.add` and
+ * `im.dialog.read`, as pure functions of a state.
+ *
+ * @since 0.1.0
+ */
+export * as Actions from "./Actions.js"
+/**
+ * `im.dialog.get` and `im.counters.get` as pure functions of a portal state and the caller.
+ *
+ * @since 0.1.0
+ */
+export * as DialogRead from "./DialogRead.js"
+/**
+ * The emulated portal's HTTP surface: Bitrix24's REST endpoint and OAuth token endpoint, as an `HttpApp`, an
+ * `HttpServer` layer and a web handler.
+ *
+ * @since 0.1.0
+ */
+export * as Emulator from "./Emulator.js"
+/**
+ * The portal behind the documented examples: a state that answers the documented requests with exactly the
+ * documented `result`.
+ *
+ * @since 0.1.0
+ */
+export * as ExamplePortal from "./ExamplePortal.js"
+/**
+ * Injected faults: the failures a client meets in production, on demand and reproducibly.
+ *
+ * @since 0.1.0
+ */
+export * as Faults from "./Faults.js"
+/**
+ * A realistic portal from a seed.
+ *
+ * @since 0.1.0
+ */
+export * as Generator from "./Generator.js"
+/**
+ * The REST methods the emulated portal answers, by lower-case name.
+ *
+ * @since 0.1.0
+ */
+export * as Methods from "./Methods.js"
+/**
+ * The per-method resource ("operating") limit: ten rolling one-minute buckets per webhook or application.
+ *
+ * @since 0.1.0
+ */
+export * as OperatingLimit from "./OperatingLimit.js"
+/**
+ * PHP's `parse_str`: how a portal turns a query string or form body into request parameters.
+ *
+ * @since 0.1.0
+ */
+export * as PhpQuery from "./PhpQuery.js"
+/**
+ * The emulated portal's engine: its state and the REST methods that read and change it.
+ *
+ * @since 0.1.0
+ */
+export * as Portal from "./Portal.js"
+/**
+ * The whole state of an emulated portal.
+ *
+ * @since 0.1.0
+ */
+export * as PortalState from "./PortalState.js"
+/**
+ * The portal's request-rate limit: a leaky bucket counted per portal.
+ *
+ * @since 0.1.0
+ */
+export * as RateLimit from "./RateLimit.js"
+/**
+ * The read side of the recent list: `im.recent.get` and `im.recent.list` as pure functions of a portal state.
+ *
+ * @since 0.1.0
+ */
+export * as RecentRead from "./RecentRead.js"
+/**
+ * A throw-away certificate authority and server certificate for serving the emulator over HTTPS.
+ *
+ * @since 0.1.0
+ */
+export * as Tls from "./Tls.js"

@@ -1,0 +1,122 @@
+/**
+ * What the REST endpoint writes: the `time` object, the success envelope with `next` / `total` hoisted, and the
+ * `{ error, error_description }` envelope.
+ *
+ * @internal
+ */
+
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { AtomDateTime, ErrorEnvelope } from "@im-recent/domain"
+import * as Data from "effect/Data"
+import * as DateTime from "effect/DateTime"
+
+/** A request refused with a documented code. @internal */
+export class RestFailure extends Data.TaggedError("RestFailure")<{
+  readonly status: number
+  readonly code: string
+  readonly description: string
+}> {}
+
+/** A failure with the catalog's text for `code` unless one is given. @internal */
+export const failure = (status: number, code: string, description?: string): RestFailure =>
+  new RestFailure({ status, code, description: description ?? ErrorEnvelope.lookup(code)?.description ?? "" })
+
+/** The operating fields of one method for one caller. @internal */
+export interface Operating {
+  readonly operating: number
+  readonly resetAt: number
+}
+
+/** When a call ran (Unix seconds) and what it cost. @internal */
+export interface Timing {
+  readonly start: number
+  readonly finish: number
+  readonly processing: number
+  readonly operating: Operating | undefined
+}
+
+const micro = (seconds: number): number => Math.round(seconds * 1e6) / 1e6
+
+/** The `time` object, keys in the server's order. @internal */
+export const timeObject = (zone: DateTime.TimeZone, timing: Timing): Record<string, number | string> => {
+  const date = (seconds: number) =>
+    AtomDateTime.format(DateTime.unsafeMakeZoned(Math.floor(seconds * 1000), { timeZone: zone }))
+  const time: Record<string, number | string> = {
+    start: micro(timing.start),
+    finish: micro(timing.finish),
+    duration: micro(timing.finish - timing.start),
+    processing: micro(timing.processing),
+    date_start: date(timing.start),
+    date_finish: date(timing.finish)
+  }
+  if (timing.operating !== undefined) {
+    time.operating_reset_at = timing.operating.resetAt
+    time.operating = micro(timing.operating.operating)
+  }
+  return time
+}
+
+/** Splits `next` / `total` off a result object, as `CRestServer::processResponse` does. @internal */
+export const hoist = (
+  result: unknown
+): { readonly result: unknown; readonly next?: unknown; readonly total?: unknown; readonly hoisted: boolean } => {
+  if (result === null || typeof result !== "object" || Array.isArray(result)) return { result, hoisted: false }
+  const record = result as Record<string, unknown>
+  if (!Object.hasOwn(record, "next") && !Object.hasOwn(record, "total")) return { result, hoisted: false }
+  const { next, total, ...rest } = record
+  // A PHP array that held list items next to `next` / `total` is a list again once they are gone.
+  const keys = Object.keys(rest)
+  const list = keys.length > 0 && keys.every((key, index) => key === String(index))
+  return {
+    result: list ? keys.map((key) => rest[key]) : rest,
+    ...(Object.hasOwn(record, "next") ? { next } : {}),
+    ...(Object.hasOwn(record, "total") ? { total } : {}),
+    hoisted: true
+  }
+}
+
+/** The success envelope: `{ result, next?, total?, time }`. @internal */
+export const successBody = (result: unknown, time: Record<string, number | string>): Record<string, unknown> => {
+  const split = hoist(result)
+  return {
+    result: split.result,
+    ...("next" in split ? { next: split.next } : {}),
+    ...("total" in split ? { total: split.total } : {}),
+    time
+  }
+}
+
+/** The error envelope `{ error, error_description, time }`. @internal */
+export const errorBody = (
+  code: string,
+  description: string,
+  time: Record<string, number | string> | undefined
+): Record<string, unknown> =>
+  time === undefined
+    ? { error: code, error_description: description }
+    : { error: code, error_description: description, time }
+
+/** The content type of every JSON answer. @internal */
+export const jsonContentType = "application/json; charset=utf-8"
+
+/** A JSON answer; `truncate` cuts the serialised body in the middle. @internal */
+export const json = (status: number, body: unknown, truncate = false): HttpServerResponse.HttpServerResponse => {
+  const text = JSON.stringify(body)
+  return HttpServerResponse.text(truncate ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text, {
+    status,
+    contentType: jsonContentType
+  })
+}
+
+/** nginx's 502 page. @internal */
+export const badGatewayHtml = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`
+
+/** The header that marks an answer to be replaced by a dropped connection. @internal */
+export const dropHeader = "x-im-recent-emulator-drop"
