@@ -1,0 +1,5 @@
+import { Suite, Target } from "@im-recent/contracts"
+
+// msw patches the global fetch: these targets run in their own file, one after the other.
+Suite.run(Target.replay("en"))
+Suite.run(Target.replay("ru"))
