@@ -46,6 +46,7 @@ import {
 import { isMethodName } from "./internal/endpoint.js"
 import { type CallContext, classify, decodeBody, envelopeError, exchange, makeRequestId } from "./internal/http.js"
 import { makeMasker } from "./internal/secrets.js"
+import { withSpan } from "./internal/tracing.js"
 import { userAgent } from "./internal/version.js"
 import * as OperatingBudget from "./OperatingBudget.js"
 import * as RateLimiter from "./RateLimiter.js"
@@ -168,7 +169,7 @@ export const make = (
         }
         return yield* decodeBody(ctx, raw.status, schema, outcome.body)
       }).pipe(
-        Effect.withSpan("Bitrix24.request", {
+        withSpan("Bitrix24.request", {
           kind: "client",
           captureStackTrace: false,
           attributes: {

@@ -10,7 +10,13 @@
  * Every node type the compiler does not handle (and every node with parse-option or
  * decoding-fallback annotations) is delegated to the regular decoder, so the result is always the
  * regular decoder's result. Validation is never skipped: refinements, transformations and
- * declarations run the schema's own functions.
+ * declarations run the schema's own functions — except for a few hot leaf schemas of this package
+ * (`LenientInt`, `AtomDateTime`, the `[]`/`false`/`""` sentinels) that carry a hand-compiled
+ * equivalent of their own decoding, checked against the regular decoder by the tests.
+ *
+ * Decoded objects are built by generated object literals (one per combination of present optional
+ * properties), and unions that dispatch on a literal property (`type: "user" | "chat"`) go straight
+ * to the matching member.
  *
  * @since 0.1.0
  */
@@ -20,9 +26,8 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { FAIL, type Fail, FastPathId } from "./internal/fastPath.js"
 
-const FAIL: unique symbol = Symbol.for("@im-recent/domain/FastDecode/FAIL")
-type Fail = typeof FAIL
 type Fast = (input: unknown) => unknown
 
 interface Mode {
@@ -55,9 +60,16 @@ const delegate = (ast: AST.AST, mode: Mode): Fast => {
   }
 }
 
-/** Transformations and declarations return an `Either` when they are synchronous (all of ours are). */
+const rightPrototype: unknown = Object.getPrototypeOf(Either.right(0))
+
+/**
+ * Transformations and declarations return an `Either` when they are synchronous (all of ours are): a `Right` is
+ * recognised by its prototype (`Either.isEither` + `isRight`, without their cost); anything else fails the fast path.
+ */
 const settle = (result: Effect.Effect<unknown, ParseResult.ParseIssue, unknown>): unknown =>
-  Either.isEither(result) ? (Either.isRight(result) ? result.right : FAIL) : FAIL
+  result !== null && typeof result === "object" && Object.getPrototypeOf(result) === rightPrototype
+    ? (result as Either.Right<unknown, unknown>).right
+    : FAIL
 
 const compile = (ast: AST.AST, mode: Mode): Fast => {
   let compiled = mode.memo.get(ast)
@@ -73,6 +85,8 @@ const hasParseAnnotations = (ast: AST.AST): boolean =>
 
 const compileNode = (ast: AST.AST, mode: Mode): Fast => {
   if (hasParseAnnotations(ast)) return delegate(ast, mode)
+  const fastPath = ast.annotations[FastPathId]
+  if (typeof fastPath === "function") return fastPath as Fast
   switch (ast._tag) {
     case "Literal": {
       const literal = ast.literal
@@ -164,27 +178,136 @@ const compileTypeLiteral = (ast: AST.TypeLiteral, mode: Mode): Fast | undefined 
 }
 
 /**
+ * The condition under which `value` (a variable name) is not valid for `ast`, as code, for the leaf nodes whose
+ * compiled parser is a single `typeof` or `===` test (what {@link compileNode} would compile them to); `"false"`
+ * when every value is valid; `undefined` for everything else.
+ */
+const inlineCheck = (ast: AST.AST, value: string): string | undefined => {
+  if (hasParseAnnotations(ast) || typeof ast.annotations[FastPathId] === "function") return undefined
+  switch (ast._tag) {
+    case "StringKeyword":
+      return `typeof ${value} !== "string"`
+    case "NumberKeyword":
+      return `typeof ${value} !== "number"`
+    case "BooleanKeyword":
+      return `typeof ${value} !== "boolean"`
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return "false"
+    case "Literal": {
+      const literal = ast.literal
+      return literal === null || typeof literal === "string" || typeof literal === "boolean" || Number.isFinite(literal)
+        ? `${value} !== ${JSON.stringify(literal)}`
+        : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+/** Structs with more optional properties than this are built property by property. */
+const MAX_MASK_BITS = 24
+/** How many object shapes (sets of present optional properties) one struct gets a literal builder for. */
+const MAX_BUILDERS = 64
+
+/**
  * Fixed-key structs become generated code with constant property names, so every property access
  * gets its own inline cache; the regular decoder's keyed access in a loop cannot.
+ *
+ * The output object is built by one object literal holding exactly the present properties, in the
+ * schema's order (what the regular decoder produces): a single allocation with in-object fields,
+ * where adding properties one by one to `{}` would reallocate the out-of-object property store
+ * several times per object. One literal builder is generated per combination of present optional
+ * properties, on first sight (a payload uses a handful).
  */
 const generateStruct = (ast: AST.TypeLiteral, mode: Mode): Fast => {
   const signatures = ast.propertySignatures
   const parsers = signatures.map((ps) => compile(ps.type, mode))
+  const keys = signatures.map((ps) => JSON.stringify(ps.name))
+  const optional: Array<number> = []
+  signatures.forEach((ps, i) => {
+    if (ps.isOptional) optional.push(i)
+  })
   const lines: Array<string> = ["if (typeof input !== 'object' || input === null || Array.isArray(input)) return FAIL"]
   if (mode.excessError) {
     lines.push("for (const key of Reflect.ownKeys(input)) if (!expected.has(key)) return FAIL")
   }
-  lines.push("const output = {}")
-  signatures.forEach((ps, i) => {
-    const key = JSON.stringify(ps.name)
-    const parse = `const v${i} = p[${i}](input[${key}]); if (v${i} === FAIL) return FAIL; output[${key}] = v${i}`
-    if (ps.isOptional) lines.push(`if (hasOwn.call(input, ${key})) { ${parse} }`)
-    else if (mode.exact) lines.push(`if (!hasOwn.call(input, ${key})) return FAIL`, parse)
-    else lines.push(parse)
-  })
-  lines.push("return output")
-  const factory = new Function("p", "FAIL", "hasOwn", "expected", `return (input) => {\n${lines.join("\n")}\n}`)
-  return factory(parsers, FAIL, Object.prototype.hasOwnProperty, new Set(signatures.map((ps) => ps.name))) as Fast
+  // (a literal's `"__proto__": v` would set the prototype instead of a property)
+  const useMask = optional.length <= MAX_MASK_BITS && !signatures.some((ps) => ps.name === "__proto__")
+  if (useMask) {
+    lines.push("let mask = 0")
+    signatures.forEach((ps, i) => {
+      // leaf checks (`typeof`, `===`) are written out; everything else calls its compiled parser
+      const invalid = inlineCheck(ps.type, `v${i}`)
+      const parse =
+        invalid === undefined
+          ? `v${i} = p[${i}](v${i}); if (v${i} === FAIL) return FAIL`
+          : invalid === "false"
+            ? ""
+            : `if (${invalid}) return FAIL`
+      if (ps.isOptional) {
+        lines.push(
+          `let v${i} = input[${keys[i]}]; if (v${i} !== undefined || hasOwn.call(input, ${keys[i]})) { ${parse}; mask |= ${1 << optional.indexOf(i)} }`
+        )
+      } else {
+        if (mode.exact) lines.push(`if (!hasOwn.call(input, ${keys[i]})) return FAIL`)
+        lines.push(`let v${i} = input[${keys[i]}]; ${parse}`)
+      }
+    })
+    const args = signatures.map((_, i) => `v${i}`).join(", ")
+    lines.push(
+      optional.length === 0
+        ? `return { ${signatures.map((_, i) => `${keys[i]}: v${i}`).join(", ")} }`
+        : `return (builders[mask] ?? builderFor(mask))(${args})`
+    )
+  } else {
+    lines.push("const output = {}")
+    signatures.forEach((ps, i) => {
+      const parse = `const v${i} = p[${i}](input[${keys[i]}]); if (v${i} === FAIL) return FAIL; output[${keys[i]}] = v${i}`
+      if (ps.isOptional) lines.push(`if (hasOwn.call(input, ${keys[i]})) { ${parse} }`)
+      else if (mode.exact) lines.push(`if (!hasOwn.call(input, ${keys[i]})) return FAIL`, parse)
+      else lines.push(parse)
+    })
+    lines.push("return output")
+  }
+  const builders: Array<(...values: Array<unknown>) => object> = []
+  let builderCount = 0
+  const params = signatures.map((_, i) => `v${i}`).join(", ")
+  const present = (mask: number, i: number): boolean =>
+    !signatures[i]!.isOptional || (mask & (1 << optional.indexOf(i))) !== 0
+  const builderFor = (mask: number): ((...values: Array<unknown>) => object) => {
+    if (builderCount >= MAX_BUILDERS) {
+      // past the cap, an object built property by property (same keys, same order)
+      return (...values) => {
+        const output: Record<string, unknown> = {}
+        for (let i = 0; i < signatures.length; i++)
+          if (present(mask, i)) output[signatures[i]!.name as string] = values[i]
+        return output
+      }
+    }
+    const fields = signatures.flatMap((_, i) => (present(mask, i) ? [`${keys[i]}: v${i}`] : []))
+    const builder = new Function(params, `return { ${fields.join(", ")} }`) as (...values: Array<unknown>) => object
+    builders[mask] = builder
+    builderCount++
+    return builder
+  }
+  const factory = new Function(
+    "p",
+    "FAIL",
+    "hasOwn",
+    "expected",
+    "builders",
+    "builderFor",
+    `return (input) => {\n${lines.join("\n")}\n}`
+  )
+  return factory(
+    parsers,
+    FAIL,
+    Object.prototype.hasOwnProperty,
+    new Set(signatures.map((ps) => ps.name)),
+    builders,
+    builderFor
+  ) as Fast
 }
 
 const compileRecord = (ast: AST.TypeLiteral, mode: Mode): Fast => {
@@ -282,26 +405,81 @@ const literalKeys = (ast: AST.AST): ReadonlyArray<string | number | symbol> => {
   }
 }
 
+/** The literal a member requires under `key` (on its encoded side). */
+const literalAt = (ast: AST.AST, key: PropertyKey): AST.Literal | undefined => {
+  switch (ast._tag) {
+    case "TypeLiteral": {
+      const ps = ast.propertySignatures.find((ps) => ps.name === key && !ps.isOptional)
+      const encoded = ps === undefined ? undefined : AST.encodedAST(ps.type)
+      return encoded !== undefined && AST.isLiteral(encoded) ? encoded : undefined
+    }
+    case "TupleType": {
+      const element = typeof key === "number" ? ast.elements[key] : undefined
+      const encoded = element === undefined || element.isOptional ? undefined : AST.encodedAST(element.type)
+      return encoded !== undefined && AST.isLiteral(encoded) ? encoded : undefined
+    }
+    case "Refinement":
+    case "Transformation":
+      return literalAt(ast.from, key)
+    case "Declaration": {
+      const surrogate = AST.getSurrogateAnnotation(ast)
+      return Option.isSome(surrogate) ? literalAt(surrogate.value, key) : undefined
+    }
+    case "Suspend":
+      return literalAt(ast.f(), key)
+    default:
+      return undefined
+  }
+}
+
 /**
  * The regular decoder tries members that dispatch on a literal property first, then the others,
  * and returns the first success. With at most one literal key per member, all on the same key,
- * that is: keyed members in order, then the rest in order.
+ * that is: keyed members in order, then the rest in order. A keyed member whose literal is not the
+ * input's own value under the key cannot succeed (the regular decoder does not even try it), so the
+ * keyed members are picked by that value up front.
  */
 const compileUnion = (ast: AST.Union, mode: Mode): Fast | undefined => {
   const keys = ast.types.map(literalKeys)
   const names = new Set(keys.flat())
   if (names.size > 1 || keys.some((k) => k.length > 1)) return undefined
-  const ordered = [
-    ...ast.types.filter((_, i) => keys[i]!.length > 0),
-    ...ast.types.filter((_, i) => keys[i]!.length === 0)
-  ]
-  const members = ordered.map((member) => compile(member, mode))
+  const rest = ast.types.filter((_, i) => keys[i]!.length === 0).map((member) => compile(member, mode))
+  const tryAll = (members: ReadonlyArray<Fast>): Fast =>
+    members.length === 1
+      ? members[0]!
+      : (input) => {
+          for (const member of members) {
+            const value = member(input)
+            if (value !== FAIL) return value
+          }
+          return FAIL
+        }
+  const otherwise = tryAll(rest)
+  if (names.size === 0) return otherwise
+  const key = [...names][0]!
+  const buckets = new Map<unknown, Array<AST.AST>>()
+  ast.types.forEach((member, i) => {
+    if (keys[i]!.length === 0) return
+    const literal = literalAt(member, key)
+    if (literal === undefined) return
+    const bucket = buckets.get(literal.literal)
+    if (bucket === undefined) buckets.set(literal.literal, [member])
+    else bucket.push(member)
+  })
+  if ([...buckets.values()].reduce((n, bucket) => n + bucket.length, 0) !== ast.types.length - rest.length) {
+    return undefined
+  }
+  const dispatch = new Map<unknown, Fast>()
+  for (const [literal, members] of buckets) {
+    dispatch.set(literal, tryAll([...members.map((member) => compile(member, mode)), ...rest]))
+  }
+  const hasOwn = Object.prototype.hasOwnProperty
   return (input) => {
-    for (const member of members) {
-      const value = member(input)
-      if (value !== FAIL) return value
+    if (typeof input === "object" && input !== null && hasOwn.call(input, key)) {
+      const keyed = dispatch.get((input as Record<PropertyKey, unknown>)[key])
+      if (keyed !== undefined) return keyed(input)
     }
-    return FAIL
+    return rest.length === 0 ? FAIL : otherwise(input)
   }
 }
 

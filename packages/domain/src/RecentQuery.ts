@@ -31,6 +31,9 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as BitrixDate from "./BitrixDate.js"
 import type { ChatType } from "./ChatType.js"
+// `now` moved back by calendar days in its zone, as PHP's `add('-N days')`: ambiguous times take the later offset
+// (with the zone's offsets cached per hour)
+import { daysBefore } from "./internal/calendar.js"
 import * as Php from "./internal/php.js"
 
 /**
@@ -171,10 +174,6 @@ export const MAX_SYNC_DAYS = 7
  * @category constants
  */
 export const DEFAULT_DAYS = 30
-
-/** `now` moved back by calendar days in its zone, as PHP's `add('-N days')`: ambiguous times take the later offset. */
-const daysBefore = (now: DateTime.Zoned, days: number): DateTime.Zoned =>
-  DateTime.mutate(now, (date) => date.setUTCDate(date.getUTCDate() - days), { disambiguation: "later" })
 
 const isSet = (value: unknown): boolean => value !== undefined && value !== null
 

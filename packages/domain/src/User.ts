@@ -5,7 +5,10 @@
  */
 import * as Schema from "effect/Schema"
 import { AtomDateTimeOrFalse } from "./AtomDateTime.js"
+import { FAIL, FastPathId } from "./internal/fastPath.js"
 import { falseAsNull, LenientInt } from "./internal/wire.js"
+
+const DD_MM = /^\d{2}-\d{2}$/
 
 /**
  * `"DD-MM"`, or `""` / `false` when not set: decodes "not set" to `null`.
@@ -14,14 +17,18 @@ import { falseAsNull, LenientInt } from "./internal/wire.js"
  * @category schemas
  */
 export const Birthday: Schema.Schema<string | null, string | false> = Schema.transform(
-  Schema.Union(Schema.Literal("", false), Schema.String.pipe(Schema.pattern(/^\d{2}-\d{2}$/))),
-  Schema.NullOr(Schema.String.pipe(Schema.pattern(/^\d{2}-\d{2}$/))),
+  Schema.Union(Schema.Literal("", false), Schema.String.pipe(Schema.pattern(DD_MM))),
+  Schema.NullOr(Schema.String.pipe(Schema.pattern(DD_MM))),
   {
     strict: true,
     decode: (value) => (value === "" || value === false ? null : value),
     encode: (value) => (value === null ? "" : value)
   }
-).annotations({ identifier: "Birthday" })
+).annotations({
+  identifier: "Birthday",
+  [FastPathId]: (input: unknown): unknown =>
+    input === "" || input === false ? null : typeof input === "string" && DD_MM.test(input) ? input : FAIL
+})
 
 /**
  * A full user profile (`V2\Entity\User\User::getArray`, lower-cased). The fields after `absent` were

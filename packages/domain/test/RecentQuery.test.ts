@@ -1,9 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
 import * as DateTime from "effect/DateTime"
+import * as Equal from "effect/Equal"
 import * as Option from "effect/Option"
 import * as AtomDateTime from "../src/AtomDateTime.js"
 import * as ChatType from "../src/ChatType.js"
+import { daysBefore } from "../src/internal/calendar.js"
 import * as RecentQuery from "../src/RecentQuery.js"
 
 const HOUR = 3_600_000
@@ -344,4 +346,51 @@ describe("RecentQuery", () => {
       }
     )
   })
+})
+
+const fc = FastCheck
+
+describe("daysBefore (cached offsets)", () => {
+  const zones = [
+    "Europe/Moscow",
+    "America/New_York",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Apia",
+    "America/Santiago",
+    "Asia/Tehran",
+    "UTC"
+  ].map((id) => DateTime.zoneUnsafeMakeNamed(id))
+  const offsets = [DateTime.zoneMakeOffset(3 * 3_600_000), DateTime.zoneMakeOffset(-(9 * 60 + 30) * 60_000)]
+  const regular = (now: DateTime.Zoned, days: number) =>
+    DateTime.mutate(now, (date) => date.setUTCDate(date.getUTCDate() - days), { disambiguation: "later" })
+  it.prop(
+    "equals DateTime.mutate, transitions included",
+    [
+      fc.constantFrom(...zones, ...offsets),
+      fc.oneof(
+        fc.integer({ min: Date.UTC(1890, 0, 1), max: Date.UTC(2210, 0, 1) }),
+        // around the transitions of 2021 and 2026: the last Sundays of March and October, the first of April and
+        // November, give or take a day and a half
+        fc
+          .tuple(
+            fc.constantFrom(2021, 2026),
+            fc.constantFrom(2, 3, 9, 10),
+            fc.integer({ min: 0, max: 31 }),
+            fc.integer({ min: -36 * 60, max: 36 * 60 })
+          )
+          .map(([year, month, day, minutes]) => Date.UTC(year, month, day) + minutes * 60_000 + 7 * 86_400_000)
+      ),
+      fc.constantFrom(1, 7, 30)
+    ],
+    ([zone, epochMillis, days]) => {
+      const now = DateTime.unsafeMakeZoned(epochMillis, { timeZone: zone })
+      const expected = regular(now, days)
+      const actual = daysBefore(now, days)
+      assert.strictEqual(actual.epochMillis, expected.epochMillis)
+      assert.isTrue(Equal.equals(actual.zone, expected.zone))
+    },
+    { fastCheck: { numRuns: 3000 } }
+  )
 })

@@ -76,11 +76,16 @@ export const get = (
   const index = Indexes.of(state)
   const recentQuery = query(state, now, params)
   const visible = visibleDialogs(index, userId)
+  // `RecentQuery.includesType` and `inWindow`, with what they read from the query taken out of the loop
+  const types = recentQuery.types
+  const only = types._tag === "Only"
+  const sinceSeconds =
+    recentQuery.window._tag === "Unbounded" ? undefined : Math.floor(recentQuery.window.since.epochMillis / 1000)
   const rows: Array<RecentRow> = []
   for (const row of index.recentOf(userId)) {
     if (
-      RecentQuery.includesType(recentQuery, row.itemType) &&
-      RecentQuery.inWindow(recentQuery, row.dateUpdate) &&
+      types.types.includes(row.itemType) === only &&
+      (sinceSeconds === undefined || Math.floor(row.dateUpdate.epochMillis / 1000) >= sinceSeconds) &&
       visible(row)
     ) {
       rows.push(row)

@@ -160,6 +160,19 @@ export const classify = (
 
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
 
+/** One decoder per schema, built on first use. */
+const decoders = new WeakMap<Schema.Schema.Any, (input: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+const decoderFor = <A, I>(
+  schema: Schema.Schema<A, I, never>
+): ((input: unknown) => Either.Either<A, ParseResult.ParseError>) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = FastDecode.decodeUnknownEither(schema, decodeOptions)
+    decoders.set(schema, decoder)
+  }
+  return decoder as (input: unknown) => Either.Either<A, ParseResult.ParseError>
+}
+
 /** Decodes a success body with `schema` (on the domain's compiled fast path); failures become `DecodeError`. */
 export const decodeBody = <A, I>(
   ctx: CallContext,
@@ -168,7 +181,7 @@ export const decodeBody = <A, I>(
   body: unknown
 ): Effect.Effect<A, DecodeError> =>
   Effect.mapError(
-    FastDecode.decodeUnknown(schema, decodeOptions)(body),
+    Effect.suspend(() => decoderFor(schema)(body)),
     (error) =>
       new DecodeError({
         method: ctx.method,

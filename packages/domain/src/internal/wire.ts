@@ -4,6 +4,8 @@
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+import { FAIL, FastPathId } from "./fastPath.js"
 
 /** `[]` on the wire (an empty PHP array). */
 export const EmptyArray = Schema.Tuple().annotations({ identifier: "EmptyPhpArray" })
@@ -16,19 +18,24 @@ export const EmptyArray = Schema.Tuple().annotations({ identifier: "EmptyPhpArra
 const sentinelAsNull = <S, A, I, R>(
   sentinel: Schema.Schema<S>,
   value: S,
+  isSentinel: (input: unknown) => boolean,
   schema: Schema.Schema<A, I, R>
 ): Schema.Schema<A | null, I | S, R> =>
   Schema.Union(
-    Schema.transform(sentinel, Schema.Null, { strict: true, decode: () => null, encode: () => value }),
+    Schema.transform(sentinel, Schema.Null, { strict: true, decode: () => null, encode: () => value }).annotations({
+      [FastPathId]: (input: unknown) => (isSentinel(input) ? null : FAIL)
+    }),
     schema
   )
+
+const isEmptyArray = (input: unknown): boolean => Array.isArray(input) && input.length === 0
 
 /**
  * `[]` stands for "missing" (PHP writes an absent record as an empty array): decodes it to `null`.
  */
 export const emptyArrayAsNull = <A, I, R>(
   schema: Schema.Schema<A, I, R>
-): Schema.Schema<A | null, I | readonly [], R> => sentinelAsNull(EmptyArray, [] as const, schema)
+): Schema.Schema<A | null, I | readonly [], R> => sentinelAsNull(EmptyArray, [] as const, isEmptyArray, schema)
 
 /**
  * A PHP associative array with optional keys: `[]` when it has none. Decodes `[]` to `{}`, encodes an
@@ -36,23 +43,30 @@ export const emptyArrayAsNull = <A, I, R>(
  */
 export const phpObject = <Fields extends Schema.Struct.Fields>(
   struct: Schema.Struct<Fields>
-): Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields> | readonly []> =>
-  Schema.Union(
-    Schema.transformOrFail(EmptyArray, Schema.typeSchema(struct), {
-      strict: false,
-      decode: () => ParseResult.succeed({}),
-      encode: (value, _, ast) =>
-        Object.keys(value).length === 0
-          ? ParseResult.succeed([] as const)
-          : ParseResult.fail(new ParseResult.Type(ast, value, "Expected an object without keys"))
-    }),
+): Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields> | readonly []> => {
+  const empty = Schema.transformOrFail(EmptyArray, Schema.typeSchema(struct), {
+    strict: false,
+    decode: () => ParseResult.succeed({}),
+    encode: (value, _, ast) =>
+      Object.keys(value).length === 0
+        ? ParseResult.succeed([] as const)
+        : ParseResult.fail(new ParseResult.Type(ast, value, "Expected an object without keys"))
+  })
+  // `[]` decodes to `{}` when the struct has no required key (then `{}` passes its type side as it is)
+  const ast = struct.ast
+  const emptyIsValid =
+    AST.isTypeLiteral(ast) && ast.indexSignatures.length === 0 && ast.propertySignatures.every((ps) => ps.isOptional)
+  return Schema.Union(
+    emptyIsValid ? empty.annotations({ [FastPathId]: (input: unknown) => (isEmptyArray(input) ? {} : FAIL) }) : empty,
     struct
   ) as never
+}
 
 /** `""` stands for "none": decodes it to `null`. */
 export const emptyStringAsNull = <A, I extends object, R>(
   schema: Schema.Schema<A, I, R>
-): Schema.Schema<A | null, I | "", R> => sentinelAsNull(Schema.Literal(""), "" as const, schema)
+): Schema.Schema<A | null, I | "", R> =>
+  sentinelAsNull(Schema.Literal(""), "" as const, (input) => input === "", schema)
 
 const NUMERIC = /^-?\d+$/
 
@@ -73,7 +87,15 @@ export const LenientInt: Schema.Schema<number, number | string> = Schema.transfo
           : ParseResult.fail(new ParseResult.Type(ast, value, `Expected an integer, got ${JSON.stringify(value)}`)),
     encode: ParseResult.succeed
   }
-).annotations({ identifier: "Int" })
+).annotations({
+  identifier: "Int",
+  [FastPathId]: (input: unknown): unknown => {
+    if (typeof input === "number") return Number.isSafeInteger(input) ? input : FAIL
+    if (typeof input !== "string" || !NUMERIC.test(input)) return FAIL
+    const value = Number(input)
+    return Number.isSafeInteger(value) ? value : FAIL
+  }
+})
 
 /** An integer carried as a decimal string (2017-era payloads): decodes to a number, encodes as a string. */
 export const IntString: Schema.Schema<number, string> = Schema.compose(Schema.NumberFromString, Schema.Int, {
@@ -82,4 +104,4 @@ export const IntString: Schema.Schema<number, string> = Schema.compose(Schema.Nu
 
 /** `false` stands for "none": decodes it to `null`. */
 export const falseAsNull = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A | null, I | false, R> =>
-  sentinelAsNull(Schema.Literal(false), false as const, schema)
+  sentinelAsNull(Schema.Literal(false), false as const, (input) => input === false, schema)

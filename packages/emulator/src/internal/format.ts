@@ -9,6 +9,7 @@ import type { PortalChat, PortalMessage, PortalUser, RecentRow } from "../Portal
 import * as Color from "./color.js"
 import type { Index } from "./indexes.js"
 import { fullName } from "./indexes.js"
+import { readOnly } from "./jsonBytes.js"
 import * as Restrictions from "./restrictions.js"
 import * as Text from "./text.js"
 
@@ -362,7 +363,8 @@ export const formatRow = (index: Index, userId: number, row: RecentRow, options:
 
 /**
  * `formatRow`, memoised per state, caller and options: a state never changes, so neither does the item a row makes of
- * it (the wire objects are shared between calls and must be treated as read-only).
+ * it (the wire objects are shared between calls and must be treated as read-only; their JSON bytes are reused too,
+ * see `jsonBytes`).
  *
  * @internal
  */
@@ -371,16 +373,29 @@ export const formatRowCached = (
   userId: number,
   row: RecentRow,
   options: RowOptions
-): Formatted | undefined => {
+): Formatted | undefined => formatRowIn(rowCache(index, userId, options), index, userId, row, options)
+
+const rowCache = (index: Index, userId: number, options: RowOptions): WeakMap<RecentRow, Formatted | null> => {
   const key = `rows:${userId}:${options.text}:${options.withoutCommonUsers}:${options.invitations}`
   let cache = index.memo.get(key) as WeakMap<RecentRow, Formatted | null> | undefined
   if (cache === undefined) {
     cache = new WeakMap()
     index.memo.set(key, cache)
   }
+  return cache
+}
+
+const formatRowIn = (
+  cache: WeakMap<RecentRow, Formatted | null>,
+  index: Index,
+  userId: number,
+  row: RecentRow,
+  options: RowOptions
+): Formatted | undefined => {
   let formatted = cache.get(row)
   if (formatted === undefined) {
     formatted = formatRow(index, userId, row, options) ?? null
+    if (formatted !== null) readOnly(formatted.item)
     cache.set(row, formatted)
   }
   return formatted ?? undefined
@@ -399,10 +414,11 @@ export const formatRows = (
   options: RowOptions
 ): Array<Formatted> => {
   const result = new Map<number | string, Formatted>()
+  const cache = rowCache(index, userId, options)
   for (const row of rows) {
     const key: number | string = row.itemType === "P" ? row.itemId : `chat${row.itemId}`
     if (result.has(key) && (row.itemType !== "P" || row.messageId === 0)) continue
-    const formatted = formatRowCached(index, userId, row, options)
+    const formatted = formatRowIn(cache, index, userId, row, options)
     if (formatted !== undefined) result.set(key, formatted)
   }
   return Array.from(result.values())
