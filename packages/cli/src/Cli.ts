@@ -1,9 +1,14 @@
 /**
- * The `im-recent` command: its subcommands, how a run's outcome becomes an exit status, and what is printed on
- * failure (one line on stderr, never a stack trace).
+ * The `im-recent` command: its subcommands (`recent`, `watch`, `emulator`), how a run's outcome becomes an exit
+ * status, and what is printed on failure (one line on stderr, never a stack trace).
  *
- * Exit status: 0 on success, on `--help` / `--version`, and when stopped by SIGINT / SIGTERM; 2 for flags that
- * cannot be used (the line is printed by the flag parser or by the subcommand); 1 for anything else.
+ * Exit status: 0 on success, on `--help` / `--version`, and when stopped by SIGINT / SIGTERM; 2 for flags or
+ * settings that cannot be used (the line is printed by the flag parser or by the subcommand); 1 for anything else
+ * (the portal unreachable or refusing the credentials, …).
+ *
+ * Everything written to stderr (failure lines and logs, whose level `--log-level` sets) is one line starting with
+ * `im-recent: `, with the secrets of the portal configuration (`BITRIX24_WEBHOOK_URL` and its code, the OAuth secret
+ * and tokens) masked.
  *
  * @since 0.1.0
  */
@@ -14,10 +19,14 @@ import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HashMap from "effect/HashMap"
+import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as EmulatorCommand from "./EmulatorCommand.js"
+import * as RecentCommand from "./RecentCommand.js"
+import * as WatchCommand from "./WatchCommand.js"
 
 /**
  * The root command; each subcommand lives in its own module.
@@ -27,7 +36,7 @@ import * as EmulatorCommand from "./EmulatorCommand.js"
  */
 export const command = Command.make("im-recent").pipe(
   Command.withDescription("Tools for Bitrix24's im.recent.* REST methods"),
-  Command.withSubcommands([EmulatorCommand.command])
+  Command.withSubcommands([RecentCommand.command, WatchCommand.command, EmulatorCommand.command])
 )
 
 /**
@@ -68,10 +77,41 @@ const describe = (cause: Cause.Cause<unknown>): Option.Option<string> => {
   return Option.some(defect instanceof Error ? defect.message : String(defect))
 }
 
-/** Every report on stderr as one line: `im-recent: <text>`, whitespace and newlines collapsed. */
-const oneLineErrors = Effect.map(
-  Effect.console,
-  (console): Console.Console => ({
+/**
+ * The secrets of the portal configuration (`BITRIX24_WEBHOOK_URL` and its code, the OAuth secret and tokens), to
+ * mask out of anything written to stderr: the client never puts them in its errors, and this makes sure.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const secretsOf = (env: Readonly<Record<string, string | undefined>>): ReadonlyArray<string> => {
+  const values: Array<string> = []
+  const hook = env.BITRIX24_WEBHOOK_URL?.trim()
+  if (hook !== undefined && hook !== "") {
+    values.push(hook)
+    const code = /\/rest\/\d+\/([^/?#]+)/.exec(hook)?.[1]
+    if (code !== undefined) values.push(code)
+  }
+  for (const name of ["BITRIX24_CLIENT_SECRET", "BITRIX24_ACCESS_TOKEN", "BITRIX24_REFRESH_TOKEN"]) {
+    const value = env[name]?.trim()
+    if (value !== undefined) values.push(value)
+  }
+  return values.filter((value) => value.length >= 4).sort((a, b) => b.length - a.length)
+}
+
+/**
+ * `text` with every secret replaced by `***`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const mask = (text: string, secrets: ReadonlyArray<string>): string =>
+  secrets.reduce((masked, secret) => masked.split(secret).join("***"), text)
+
+/** Every report on stderr as one line: `im-recent: <text>`, whitespace and newlines collapsed, secrets masked. */
+const oneLineErrors = Effect.map(Effect.console, (console): Console.Console => {
+  const secrets = secretsOf(process.env)
+  return {
     ...console,
     error: (...args) => {
       const text = args
@@ -79,13 +119,32 @@ const oneLineErrors = Effect.map(
         .join(" ")
         .replace(/\s*\n\s*/g, " ")
         .trim()
-      return text === "" ? Effect.void : console.error(`im-recent: ${text}`)
+      return text === "" ? Effect.void : console.error(mask(`im-recent: ${text}`, secrets))
     }
-  })
-)
+  }
+})
 
-/** Logs go to stderr: stdout carries the handshake line. */
-const logToStderr = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))
+const textOf = (value: unknown): string =>
+  typeof value === "string" ? value : value instanceof Error ? value.message : Inspectable.toStringUnknown(value, 0)
+
+/**
+ * Log lines as `im-recent: <level>: <message> (key=value, …)` on one line, secrets masked. The level is set with
+ * `--log-level` (default `info`).
+ *
+ * @since 0.1.0
+ * @category logging
+ */
+export const logger = (secrets: ReadonlyArray<string>): Logger.Logger<unknown, string> =>
+  Logger.make(({ annotations, cause, logLevel, message }) => {
+    const parts = (Array.isArray(message) ? message : [message]).map(textOf)
+    if (!Cause.isEmpty(cause)) parts.push(textOf(Cause.squash(cause)))
+    const notes = HashMap.toEntries(annotations).map(([key, value]) => `${key}=${textOf(value)}`)
+    const text = `im-recent: ${logLevel.label.toLowerCase()}: ${parts.join(" ")}${notes.length === 0 ? "" : ` (${notes.join(", ")})`}`
+    return mask(text.replace(/\s*\n\s*/g, " "), secrets)
+  })
+
+/** Logs go to stderr: stdout carries the command's output. */
+const logToStderr = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(logger(secretsOf(process.env))))
 
 /**
  * `run` with Node's file system, path and terminal, logs on stderr, and a one-line report of any failure.

@@ -28,16 +28,22 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as CliError from "./CliError.js"
 
 /**
- * A flag value the command cannot use; `message` is the one line printed on stderr.
+ * A flag value the command cannot use; `message` is the one line printed on stderr (the same class as
+ * `CliError.UsageError`).
  *
  * @since 0.1.0
  * @category errors
  */
-export class UsageError extends Schema.TaggedError<UsageError>("@im-recent/cli/UsageError")("UsageError", {
-  message: Schema.String
-}) {}
+export const UsageError = CliError.UsageError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type UsageError = CliError.UsageError
 
 /**
  * The emulator could not start or stopped unexpectedly (the port is taken, a file cannot be read, …).
@@ -101,7 +107,7 @@ export interface Settings {
   readonly options: Emulator.Options
 }
 
-const usage = (message: string) => new UsageError({ message })
+const usage = CliError.usage
 
 const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/
 

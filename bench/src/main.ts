@@ -1,0 +1,314 @@
+/**
+ * `pnpm bench`: every benchmark, a table on stdout, and the figures in `bench/results/latest.json`.
+ *
+ * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
+ * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
+ * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`).
+ *
+ * @since 0.1.0
+ */
+import { mkdirSync, writeFileSync } from "node:fs"
+import { cpus } from "node:os"
+import type * as DecodeWorker from "./decodeWorker.js"
+import * as Child from "./internal/child.js"
+import { round, rounded, summarize } from "./internal/stats.js"
+import type * as MemoryWorker from "./memoryWorker.js"
+import type * as RateLimitWorker from "./rateLimitWorker.js"
+import type * as RoundtripWorker from "./roundtripWorker.js"
+import * as Throughput from "./throughput.js"
+
+const quick = process.argv.includes("--quick")
+const onlyFlag = process.argv.find((arg) => arg.startsWith("--only="))
+const only = onlyFlag === undefined ? undefined : new Set(onlyFlag.slice("--only=".length).split(","))
+const enabled = (name: string) => only === undefined || only.has(name)
+
+/** One line of the table. */
+interface Row {
+  readonly benchmark: string
+  readonly figure: string
+  readonly value: string
+  readonly target: string
+  readonly verdict: string
+}
+
+const rows: Array<Row> = []
+const results: Record<string, unknown> = {}
+const gcFlags = ["--expose-gc"]
+
+/** Quick runs are too short to judge: their figures only show that the code paths work. */
+const verdict = (met: boolean): string => (quick ? "-" : met ? "met" : "MISSED")
+const times = (value: number) => `${value.toFixed(2)}x`
+const range = (summary: { readonly min: number; readonly max: number }, digits = 2) =>
+  `(${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)})`
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
+
+// ---------------------------------------------------------------------------------------------------------- 1 decode
+const decode = async () => {
+  const config: DecodeWorker.Config = quick
+    ? { sizes: [200, 1000], rounds: 3, warmup: 1, itemsPerSample: 2000 }
+    : { sizes: [1000, 10000], rounds: 9, warmup: 2, itemsPerSample: 20000 }
+  log(`decode: ${config.sizes.join(" and ")} items, ${config.rounds} rounds`)
+  const result = await Child.run<DecodeWorker.Result>("decodeWorker.ts", [JSON.stringify(config)], {
+    nodeFlags: gcFlags
+  })
+  const bySize: Record<string, unknown> = {}
+  for (const size of result) {
+    const ratio = summarize(size.fast.map((fast, i) => fast / size.parse[i]!))
+    const regular = summarize(size.regular.map((regular, i) => regular / size.parse[i]!))
+    bySize[size.items] = {
+      bytes: size.bytes,
+      repetitions: size.repetitions,
+      parseMs: rounded(summarize(size.parse)),
+      parseAndFastDecodeMs: rounded(summarize(size.fast)),
+      parseAndRegularDecodeMs: rounded(summarize(size.regular)),
+      ratio: rounded(ratio),
+      regularRatio: rounded(regular),
+      target: 2
+    }
+    rows.push({
+      benchmark: `1 decode ${size.items} items`,
+      figure: "(JSON.parse + FastDecode) / JSON.parse",
+      value: `${times(ratio.median)} ${range(ratio)}`,
+      target: "<= 2.00x",
+      verdict: verdict(ratio.median <= 2)
+    })
+    rows.push({
+      benchmark: `1 decode ${size.items} items`,
+      figure: "(JSON.parse + Schema.decodeUnknownSync) / JSON.parse",
+      value: `${times(regular.median)} ${range(regular)}`,
+      target: "reference",
+      verdict: "report"
+    })
+  }
+  results.decode = bySize
+}
+
+// ------------------------------------------------------------------------------------------------------ 2 round trip
+const roundtrip = async () => {
+  const rounds = quick ? { rounds: 3, warmup: 1, callsPerSample: 5 } : { rounds: 25, warmup: 3, callsPerSample: 20 }
+  const out: Record<string, unknown> = {}
+  for (const tls of [false, true]) {
+    const scheme = tls ? "https" : "http"
+    log(`round trip over ${scheme}: ${rounds.rounds} rounds of ${rounds.callsPerSample} calls per client`)
+    const server = await Child.server({ kind: "emulator", rows: 1000, items: 200, tls, rateLimit: false })
+    try {
+      const config: RoundtripWorker.Config = {
+        webhookUrl: server.first.webhookUrl!,
+        clients: tls ? ["raw", "oursUndici", "ours", "sdk"] : ["raw", "oursUndici", "ours"],
+        items: 200,
+        ...rounds
+      }
+      const samples = await Child.run<RoundtripWorker.Result>("roundtripWorker.ts", [JSON.stringify(config)], {
+        env: server.first.caFile === undefined ? {} : { NODE_EXTRA_CA_CERTS: server.first.caFile }
+      })
+      const versus = (a: string, b: string) => summarize(samples[a]!.map((value, i) => value / samples[b]![i]!))
+      const entry: Record<string, unknown> = Object.fromEntries(
+        Object.entries(samples).map(([name, values]) => [`${name}Ms`, rounded(summarize(values))])
+      )
+      const benchmark = `2 round trip ${scheme}, 200 items`
+      for (const [client, label] of [
+        ["oursUndici", "ImRecent.get (NodeHttpClient.layerUndici)"],
+        ["ours", "ImRecent.get (FetchHttpClient)"]
+      ] as const) {
+        const ratio = versus(client, "raw")
+        entry[`${client}VsRaw`] = rounded(ratio)
+        const judged = !tls && client === "oursUndici"
+        rows.push({
+          benchmark,
+          figure: `${label} / (fetch + JSON.parse)`,
+          value: `${times(ratio.median)} ${range(ratio)}`,
+          target: judged ? "<= 1.25x" : "reference",
+          verdict: judged ? verdict(ratio.median <= 1.25) : "report"
+        })
+      }
+      if (samples.sdk !== undefined) {
+        for (const [client, label] of [
+          ["oursUndici", "ImRecent.get (undici)"],
+          ["ours", "ImRecent.get (fetch)"]
+        ] as const) {
+          const ratio = versus(client, "sdk")
+          entry[`${client}VsSdk`] = rounded(ratio)
+          rows.push({
+            benchmark,
+            figure: `${label} / b24jssdk call`,
+            value: `${times(ratio.median)} ${range(ratio)}`,
+            target: client === "oursUndici" ? "< 1.00x (faster)" : "reference",
+            verdict: client === "oursUndici" ? verdict(ratio.median < 1) : "report"
+          })
+        }
+        const sdkVsRaw = versus("sdk", "raw")
+        entry.sdkVsRaw = rounded(sdkVsRaw)
+        rows.push({
+          benchmark,
+          figure: "b24jssdk call / (fetch + JSON.parse)",
+          value: `${times(sdkVsRaw.median)} ${range(sdkVsRaw)}`,
+          target: "reference",
+          verdict: "report"
+        })
+      }
+      out[scheme] = entry
+    } finally {
+      await server.stop()
+    }
+  }
+  results.roundtrip = { ...out, items: 200, callsPerSample: rounds.callsPerSample }
+}
+
+// ------------------------------------------------------------------------------------------------------ 3 throughput
+const throughput = async () => {
+  const config: Throughput.Config = quick
+    ? { rows: 1000, items: 200, connections: 16, seconds: 1, rounds: 1, warmup: 1 }
+    : { rows: 1000, items: 200, connections: 16, seconds: 3, rounds: 5, warmup: 1 }
+  log(`throughput: ${config.rounds} rounds of ${config.seconds} s per server, ${config.connections} connections`)
+  const result = await Throughput.run(config)
+  const ratio = summarize(result.ratio)
+  results.throughput = {
+    rows: result.rows,
+    items: config.items,
+    bodyBytes: result.bodyBytes,
+    connections: config.connections,
+    seconds: config.seconds,
+    emulatorRps: rounded(summarize(result.emulator), 0),
+    plainRps: rounded(summarize(result.plain), 0),
+    ratio: rounded(ratio),
+    target: 0.5
+  }
+  rows.push({
+    benchmark: `3 emulator throughput (${result.rows} rows, 200 in window)`,
+    figure: "emulator req/s / plain node:http req/s",
+    value: `${ratio.median.toFixed(2)} ${range(ratio)} (${Math.round(summarize(result.emulator).median)} / ${Math.round(summarize(result.plain).median)})`,
+    target: ">= 0.50",
+    verdict: verdict(ratio.median >= 0.5)
+  })
+}
+
+// ------------------------------------------------------------------------------------------------------ 4 rate limit
+const rateLimit = async () => {
+  const burst = 20
+  const drainPerSecond = 20
+  const calls = quick ? 40 : 300
+  log(`rate limit: ${calls} calls at ${burst} burst / ${drainPerSecond} per second`)
+  const server = await Child.server({
+    kind: "emulator",
+    rows: 1000,
+    items: 200,
+    tls: false,
+    rateLimit: { burst, drainPerSecond }
+  })
+  try {
+    const result = await Child.run<RateLimitWorker.Result>("rateLimitWorker.ts", [
+      JSON.stringify({
+        webhookUrl: server.first.webhookUrl!,
+        calls,
+        capacity: burst,
+        drainPerSecond
+      } satisfies RateLimitWorker.Config)
+    ])
+    const stats = await server.stats()
+    const refused = stats.byStatus["503"] ?? 0
+    const clientRefused = result.failures.QueryLimitExceeded ?? 0
+    const theoretical = (calls - burst) / drainPerSecond
+    const ratio = theoretical / result.seconds
+    results.rateLimit = {
+      calls,
+      burst,
+      drainPerSecond,
+      seconds: round(result.seconds),
+      theoreticalSeconds: theoretical,
+      ratio: round(ratio),
+      succeeded: result.succeeded,
+      failures: result.failures,
+      serverResponses: stats.responses,
+      serverQueryLimitExceeded: refused,
+      target: 0.95
+    }
+    rows.push({
+      benchmark: `4 rate limit (${calls} calls, ${burst} burst, ${drainPerSecond}/s)`,
+      figure: `theoretical ${theoretical} s / achieved`,
+      value: `${ratio.toFixed(3)} (${result.seconds.toFixed(2)} s)`,
+      target: ">= 0.95",
+      verdict: verdict(ratio >= 0.95)
+    })
+    rows.push({
+      benchmark: `4 rate limit (${calls} calls, ${burst} burst, ${drainPerSecond}/s)`,
+      figure: "QUERY_LIMIT_EXCEEDED: server / client",
+      value: `${refused} / ${clientRefused} (${result.succeeded} of ${calls} succeeded)`,
+      target: "0 / 0",
+      verdict: verdict(refused === 0 && clientRefused === 0 && result.succeeded === calls)
+    })
+  } finally {
+    await server.stop()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------- 5 memory
+const memory = async () => {
+  const items = quick ? 1000 : 10000
+  log(`memory: decoding ${items} items`)
+  const result = await Child.run<MemoryWorker.Result>(
+    "memoryWorker.ts",
+    [JSON.stringify({ items } satisfies MemoryWorker.Config)],
+    { nodeFlags: gcFlags }
+  )
+  const peak = result.peakHeap / result.bytes
+  const withText = (result.peakHeap + result.textHeap) / result.bytes
+  results.memory = {
+    items,
+    bytes: result.bytes,
+    textHeapBytes: result.textHeap,
+    parsedHeapBytes: result.parsedHeap,
+    decodedHeapBytes: result.decodedHeap,
+    peakHeapBytes: result.peakHeap,
+    peakMultiple: round(peak, 2),
+    peakWithTextMultiple: round(withText, 2)
+  }
+  rows.push({
+    benchmark: `5 memory, decoding ${items} items (${(result.bytes / 1e6).toFixed(1)} MB)`,
+    figure: "live heap at the end of decoding / text size",
+    value: `${peak.toFixed(2)}x (${withText.toFixed(2)}x with the text itself)`,
+    target: "report",
+    verdict: "report"
+  })
+}
+
+const started = Date.now()
+for (const [name, run] of [
+  ["decode", decode],
+  ["roundtrip", roundtrip],
+  ["throughput", throughput],
+  ["ratelimit", rateLimit],
+  ["memory", memory]
+] as const) {
+  if (enabled(name)) await run()
+}
+
+const cpu = cpus()
+const report = {
+  date: new Date().toISOString(),
+  mode: quick ? "quick" : "full",
+  node: process.version,
+  cpu: cpu[0]?.model ?? "unknown",
+  cores: cpu.length,
+  seconds: Math.round((Date.now() - started) / 1000),
+  ...results
+}
+const resultsDir = new URL("../results/", import.meta.url)
+mkdirSync(resultsDir, { recursive: true })
+const file = new URL(quick ? "quick.tmp.json" : "latest.json", resultsDir)
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+
+const header: Row = { benchmark: "benchmark", figure: "figure", value: "result", target: "target", verdict: "verdict" }
+const columns = ["benchmark", "figure", "value", "target", "verdict"] as const
+const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)))
+const line = (row: Row) => `| ${columns.map((column, i) => row[column].padEnd(widths[i]!)).join(" | ")} |`
+process.stdout.write(
+  `${[
+    `${report.mode} run, Node ${report.node}, ${report.cpu} x${report.cores}, ${report.seconds} s${quick ? " (figures not judged: too few rounds)" : ""}`,
+    line(header),
+    `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`,
+    ...rows.map(line),
+    `written to ${file.pathname}`
+  ].join("\n")}\n`
+)

@@ -1,0 +1,185 @@
+/**
+ * Which portal the commands talk to.
+ *
+ * With `BITRIX24_WEBHOOK_URL`, or any of the OAuth variables (`BITRIX24_PORTAL_URL`, `BITRIX24_CLIENT_ID`,
+ * `BITRIX24_CLIENT_SECRET`, `BITRIX24_ACCESS_TOKEN`, `BITRIX24_REFRESH_TOKEN`), the real portal, configured by
+ * `@im-recent/client`'s `Bitrix24.layerConfig` (which also reads `BITRIX24_RATE_LIMIT`, `BITRIX24_TIMEOUT`, …)
+ * over `fetch`. With none of them, the demo portal (`DemoPortal`): the commands work on a fresh clone.
+ *
+ * A command gives up on an unreachable portal after 2 retries (about 1.5 s) unless `BITRIX24_RETRY_TIMES` says
+ * otherwise: it is run by a person waiting for an answer.
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { Bitrix24, ImRecent, RetryPolicy } from "@im-recent/client"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as CliError from "./CliError.js"
+import * as DemoPortal from "./DemoPortal.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly kind: "portal" | "demo"
+  /** The portal's base URL (never a secret in it). */
+  readonly portal: string
+  /** What to check when the portal refuses the caller: `BITRIX24_WEBHOOK_URL` or the OAuth variables. */
+  readonly credentials: string
+  /** With the demo portal: colleagues post a few messages meanwhile. With a real portal: nothing. */
+  readonly activity: (options?: DemoPortal.ActivityOptions) => Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Connection extends Context.Tag("@im-recent/cli/Connection")<Connection, Service>() {}
+
+/**
+ * The variables that select a real portal: any of them set (non-empty) means "use the configured portal".
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const variables: ReadonlyArray<string> = [
+  "BITRIX24_WEBHOOK_URL",
+  "BITRIX24_PORTAL_URL",
+  "BITRIX24_CLIENT_ID",
+  "BITRIX24_CLIENT_SECRET",
+  "BITRIX24_ACCESS_TOKEN",
+  "BITRIX24_REFRESH_TOKEN"
+]
+
+/**
+ * The line printed on stderr when the demo portal is used.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const demoNotice =
+  "No portal configured (BITRIX24_WEBHOOK_URL): showing a demo portal from the embedded emulator."
+
+/**
+ * Whether a real portal is configured.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const isConfigured: Effect.Effect<boolean> = Effect.map(
+  Effect.all(
+    variables.map((name) => Effect.orElseSucceed(Config.option(Config.string(name)), () => Option.none<string>()))
+  ),
+  (values) => values.some((value) => Option.isSome(value) && value.value.trim() !== "")
+)
+
+/**
+ * The retry schedule of the commands: `BITRIX24_RETRY_TIMES` when set (the client reads it), else 2 retries.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const retry: Effect.Effect<RetryPolicy.RetrySchedule | undefined> = Effect.map(
+  Effect.orElseSucceed(Config.option(Config.string("BITRIX24_RETRY_TIMES")), () => Option.none<string>()),
+  Option.match({ onNone: () => RetryPolicy.exponential({ times: 2 }), onSome: () => undefined })
+)
+
+/**
+ * The connection to the configured portal and its transport (`Bitrix24.layerConfig` over `fetch`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPortal = (
+  options?: Bitrix24.Options
+): Layer.Layer<Connection | Bitrix24.Bitrix24, CliError.UsageError | CliError.PortalError> =>
+  Layer.unwrapEffect(
+    Effect.map(retry, (schedule) => {
+      const transport = Bitrix24.layerConfig({ ...options, retry: options?.retry ?? schedule }).pipe(
+        Layer.provide(FetchHttpClient.layer),
+        Layer.mapError((error) => {
+          switch (error._tag) {
+            case "InvalidEndpoint":
+              return CliError.usage(error.message)
+            case "TokenStoreError":
+              return new CliError.PortalError({ message: error.message })
+            default:
+              return CliError.fromConfigError(error)
+          }
+        })
+      )
+      const connection = Layer.effect(
+        Connection,
+        Effect.gen(function* () {
+          const bitrix = yield* Bitrix24.Bitrix24
+          const webhook = yield* Effect.orElseSucceed(Config.option(Config.string("BITRIX24_WEBHOOK_URL")), () =>
+            Option.none<string>()
+          )
+          return {
+            kind: "portal" as const,
+            portal: bitrix.portal,
+            credentials: Option.isSome(webhook)
+              ? "BITRIX24_WEBHOOK_URL"
+              : "BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET, BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN",
+            activity: () => Effect.void
+          }
+        })
+      )
+      return Layer.provideMerge(connection, transport)
+    })
+  )
+
+/**
+ * The connection to the demo portal in context, and its transport.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDemo = (
+  options?: Bitrix24.Options
+): Layer.Layer<Connection | Bitrix24.Bitrix24, never, DemoPortal.DemoPortal> => {
+  const connection = Layer.effect(
+    Connection,
+    Effect.map(DemoPortal.DemoPortal, (portal) => ({
+      kind: "demo" as const,
+      portal: DemoPortal.publicUrl,
+      credentials: "the demo portal's webhook",
+      activity: portal.activity
+    }))
+  )
+  return Layer.merge(connection, DemoPortal.layerBitrix24(options))
+}
+
+/**
+ * The connection, the transport and `ImRecent`: to the configured portal, or to the demo portal when none is
+ * configured. A configuration that cannot be used fails with a `UsageError` naming the variables.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: Bitrix24.Options
+): Layer.Layer<Connection | Bitrix24.Bitrix24 | ImRecent.ImRecent, CliError.UsageError | CliError.PortalError> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      isConfigured,
+      (yes): Layer.Layer<Connection | Bitrix24.Bitrix24, CliError.UsageError | CliError.PortalError> =>
+        yes ? layerPortal(options) : layerDemo(options).pipe(Layer.provide(DemoPortal.layer))
+    )
+  ).pipe((transport) => Layer.provideMerge(ImRecent.layer, transport))
+
+/**
+ * Prints {@link demoNotice} on stderr when the demo portal is used.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const announce: Effect.Effect<void, never, Connection> = Effect.flatMap(Connection, (connection) =>
+  connection.kind === "demo" ? Console.error(demoNotice) : Effect.void
+)

@@ -1,0 +1,203 @@
+/**
+ * `im-recent recent`: the user's recent chats (`im.recent.get`) as a table, or with `--json` as the response in its
+ * wire encoding.
+ *
+ * The table has a pinned marker, the title, the type, the last message trimmed to the terminal's width, its date in
+ * local time and the unread counter; a summary line follows. `--json` prints `{ result, time }` encoded with the
+ * domain schema (`RecentGet.Response`), so dates keep the server's ATOM offsets and the output decodes back with the
+ * same schema.
+ *
+ * `--since` sends `LAST_SYNC_DATE`: only the items changed since then. It takes an ATOM date-time
+ * (`2026-02-25T18:30:00+03:00`) or a duration ago (`2h`, `30m`, `1d`). Values the server would misread (a `Z` zone,
+ * fractional seconds, no offset) are refused with an explanation.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { ImRecent } from "@im-recent/client"
+import { AtomDateTime, RecentGet } from "@im-recent/domain"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as CliError from "./CliError.js"
+import * as Connection from "./Connection.js"
+import * as Filters from "./Filters.js"
+import * as Duration from "./internal/duration.js"
+import * as RecentTable from "./RecentTable.js"
+
+/**
+ * The parsed flags.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Flags extends Filters.Flags {
+  readonly since: Option.Option<string>
+  readonly json: boolean
+}
+
+const LOOSE =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|[A-Za-z][A-Za-z0-9_/+-]*)?$/
+
+const accepted =
+  "Accepted: an ATOM date-time YYYY-MM-DDThh:mm:ss±hh:mm like 2026-02-25T18:30:00+03:00, or a duration ago like 2h, 30m, 1d."
+
+const offsetText = (offsetMillis: number): string => {
+  const minutes = Math.round(Math.abs(offsetMillis) / 60_000)
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`)
+  return `${offsetMillis < 0 ? "-" : "+"}${two(Math.floor(minutes / 60))}:${two(minutes % 60)}`
+}
+
+const NUMERIC_OFFSET = /^[+-]\d{2}:\d{2}$/
+
+/**
+ * Reads `--since`: an ATOM date-time, or a duration before `now`. Anything else is refused with a message that
+ * says how the server would misread it and what to write instead; `localOffset` (milliseconds) is used in that
+ * suggestion for values without a zone.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseSince = (
+  value: string,
+  now: DateTime.Utc,
+  localOffset = 0
+): Either.Either<DateTime.DateTime, CliError.UsageError> => {
+  const text = value.trim()
+  const atom = AtomDateTime.parse(text)
+  if (Option.isSome(atom)) return Either.right(atom.value)
+  const ago = Duration.parse(text, { bareSeconds: false })
+  if (Option.isSome(ago)) return Either.right(DateTime.subtractDuration(now, ago.value))
+  const refuse = (why: string, example?: string) =>
+    Either.left(
+      CliError.usage(
+        `--since ${value} is refused: ${why}.${example === undefined ? "" : ` Write --since ${example}.`} ${accepted}`
+      )
+    )
+  const loose = LOOSE.exec(text)
+  if (loose === null) return refuse("it is neither a date-time nor a duration")
+  const [, date, hhmm, seconds, fraction, zone] = loose
+  const wall = `${date}T${hhmm ?? "00:00"}${seconds ?? ":00"}`
+  const local = offsetText(localOffset)
+  if (hhmm === undefined) {
+    return refuse("a date alone would be read as midnight in the portal's time zone", `${wall}${local}`)
+  }
+  if (zone === "Z" || zone === "z") {
+    return refuse(
+      `the server ignores the "Z" and would read ${wall.slice(11)} in the portal's own time zone, not in UTC`,
+      `${wall}+00:00`
+    )
+  }
+  if (fraction !== undefined) {
+    return refuse(
+      "after fractional seconds the server drops the offset and reads the time in the portal's own time zone",
+      `${wall}${zone !== undefined && NUMERIC_OFFSET.test(zone) ? zone : local}`
+    )
+  }
+  if (zone === undefined) {
+    return refuse("without an offset the server reads the time in the portal's own time zone", `${wall}${local}`)
+  }
+  if (seconds === undefined) {
+    return refuse("the seconds are missing", `${wall}${NUMERIC_OFFSET.test(zone) ? zone : local}`)
+  }
+  if (/^[A-Za-z]/.test(zone)) {
+    return refuse(
+      "the server ignores zone names and abbreviations and reads the time in the portal's own time zone",
+      `${wall}${local}`
+    )
+  }
+  return refuse("the offset must be written ±hh:mm")
+}
+
+/**
+ * The width of stdout: the terminal's columns, else `COLUMNS`, else `RecentTable.defaultWidth`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const outputWidth: Effect.Effect<number> = Effect.map(
+  Effect.orElseSucceed(Config.option(Config.string("COLUMNS")), () => Option.none<string>()),
+  (columns) => RecentTable.terminalWidth(process.stdout.columns, Option.getOrUndefined(columns))
+)
+
+/**
+ * The request parameters the flags stand for.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const params = (flags: Flags): Effect.Effect<RecentGet.Params, CliError.UsageError> =>
+  Effect.gen(function* () {
+    const now = yield* DateTime.now
+    const localOffset = DateTime.zonedOffset(DateTime.unsafeMakeZoned(now, { timeZone: DateTime.zoneMakeLocal() }))
+    const since = Option.isSome(flags.since)
+      ? Option.some(yield* parseSince(flags.since.value, now, localOffset))
+      : Option.none()
+    const filters = yield* Filters.params(flags, Option.isSome(since) ? "--since" : undefined)
+    return Option.match(since, {
+      onNone: () => filters,
+      onSome: (date): RecentGet.Params => ({ ...filters, LAST_SYNC_DATE: date })
+    })
+  })
+
+/**
+ * Runs the command: reads the list and prints it.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (flags: Flags): Effect.Effect<void, CliError.UsageError | CliError.PortalError> =>
+  Effect.gen(function* () {
+    const request = yield* params(flags)
+    yield* Effect.gen(function* () {
+      yield* Connection.announce
+      const connection = yield* Connection.Connection
+      const recent = yield* ImRecent.ImRecent
+      const result = yield* recent
+        .get(request)
+        .pipe(Effect.mapError((error) => CliError.fromBitrix24Error(error, connection)))
+      if (flags.json) {
+        const encoded = yield* Schema.encode(RecentGet.Response)({ result: result.items, time: result.time }).pipe(
+          Effect.orDie
+        )
+        return yield* Console.log(JSON.stringify(encoded, null, 2))
+      }
+      if (result.items.length === 0) {
+        return yield* Console.log(
+          request.LAST_SYNC_DATE === undefined ? "No recent chats." : "No chats changed since then."
+        )
+      }
+      const zone = DateTime.zoneMakeLocal()
+      const lines = RecentTable.render(result.items, { width: yield* outputWidth, timeZone: zone })
+      yield* Console.log([...lines, "", RecentTable.summary(result.items, zone)].join("\n"))
+    }).pipe(Effect.provide(Connection.layer()))
+  })
+
+/**
+ * The `recent` subcommand.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make(
+  "recent",
+  {
+    ...Filters.options,
+    since: Options.text("since").pipe(
+      Options.withPseudoName("ATOM|DURATION"),
+      Options.withDescription(
+        "Only chats changed since then (LAST_SYNC_DATE): an ATOM date-time like 2026-02-25T18:30:00+03:00, or a duration ago like 2h"
+      ),
+      Options.optional
+    ),
+    json: Options.boolean("json").pipe(
+      Options.withDescription("Print the response ({ result, time }) as JSON in the wire encoding instead of a table")
+    )
+  },
+  run
+).pipe(Command.withDescription("Show the user's recent chats (im.recent.get)"))

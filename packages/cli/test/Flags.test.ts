@@ -1,0 +1,260 @@
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { assert, describe, it } from "@effect/vitest"
+import { Cli, CliError, Connection, Filters, RecentCommand, WatchCommand } from "@im-recent/cli"
+import { RecentGet } from "@im-recent/domain"
+import {
+  ConfigError,
+  ConfigProvider,
+  Console,
+  DateTime,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  Option,
+  Schema,
+  TestClock
+} from "effect"
+import * as Durations from "../src/internal/duration.js"
+import { portalNow } from "./support.js"
+
+const now = DateTime.unsafeMake("2026-02-26T06:00:00Z")
+const since = (value: string, localOffset = 0) => RecentCommand.parseSince(value, now, localOffset)
+const refusal = (value: string, localOffset = 0) =>
+  Either.match(since(value, localOffset), {
+    onLeft: (error) => error.message,
+    onRight: (date) => assert.fail(`accepted ${value} as ${DateTime.formatIso(date)}`)
+  })
+
+describe("--since", () => {
+  it("takes ATOM date-times, keeping their offset", () => {
+    const date = Either.getOrThrow(since("2026-02-25T18:30:00+03:00"))
+    assert.strictEqual(date.epochMillis, Date.parse("2026-02-25T15:30:00Z"))
+    assert.strictEqual(date._tag === "Zoned" && DateTime.zonedOffsetIso(date), "+03:00")
+  })
+
+  it("takes durations ago", () => {
+    assert.strictEqual(Either.getOrThrow(since("2h")).epochMillis, now.epochMillis - 2 * 3_600_000)
+    assert.strictEqual(Either.getOrThrow(since("30m")).epochMillis, now.epochMillis - 30 * 60_000)
+    assert.strictEqual(Either.getOrThrow(since("1d")).epochMillis, now.epochMillis - 86_400_000)
+    assert.strictEqual(Either.getOrThrow(since("3 hours")).epochMillis, now.epochMillis - 3 * 3_600_000)
+  })
+
+  it("refuses a Z zone: the server would read the wall-clock time in its own zone", () => {
+    const message = refusal("2026-02-25T18:30:00Z")
+    assert.include(message, '--since 2026-02-25T18:30:00Z is refused: the server ignores the "Z"')
+    assert.include(message, "in the portal's own time zone, not in UTC")
+    assert.include(message, "Write --since 2026-02-25T18:30:00+00:00.")
+    assert.include(message, "YYYY-MM-DDThh:mm:ss±hh:mm")
+  })
+
+  it("refuses fractional seconds, a missing offset, zone names, a missing time or seconds, each saying why", () => {
+    assert.include(refusal("2026-02-25T18:30:00.250+03:00"), "fractional seconds")
+    assert.include(refusal("2026-02-25T18:30:00.250+03:00"), "Write --since 2026-02-25T18:30:00+03:00.")
+    assert.include(refusal("2026-02-25T18:30:00"), "without an offset")
+    // the suggestion uses the local offset
+    assert.include(refusal("2026-02-25T18:30:00", 9 * 3_600_000), "Write --since 2026-02-25T18:30:00+09:00.")
+    assert.include(refusal("2026-02-25T18:30:00", -(5 * 60 + 30) * 60_000), "2026-02-25T18:30:00-05:30")
+    assert.include(refusal("2026-02-25T18:30:00 MSK"), "zone names")
+    assert.include(refusal("2026-02-25"), "a date alone")
+    assert.include(refusal("2026-02-25T18:30+03:00"), "seconds are missing")
+    assert.include(refusal("2026-02-25T18:30:00+0300"), "±hh:mm")
+    assert.include(refusal("yesterday"), "neither a date-time nor a duration")
+    // a bare number is not taken as seconds ago: it looks too much like a year
+    assert.include(refusal("2026"), "neither a date-time nor a duration")
+  })
+
+  it.effect("becomes LAST_SYNC_DATE next to the filters", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now.epochMillis)
+      const params = yield* RecentCommand.params({
+        since: Option.some("2026-02-25T18:30:00+03:00"),
+        json: false,
+        skipOpenlines: true,
+        skipChat: false,
+        skipDialog: false,
+        onlyOpenlines: false
+      })
+      assert.deepStrictEqual(Schema.encodeSync(RecentGet.Params)(params), {
+        SKIP_OPENLINES: "Y",
+        LAST_SYNC_DATE: "2026-02-25T18:30:00+03:00"
+      })
+    })
+  )
+})
+
+describe("--interval", () => {
+  it("takes short and long durations of at least one second", () => {
+    const millis = (value: string) => Duration.toMillis(Either.getOrThrow(WatchCommand.parseInterval(value)))
+    assert.strictEqual(millis("5s"), 5000)
+    assert.strictEqual(millis("1.5s"), 1500)
+    assert.strictEqual(millis("1500ms"), 1500)
+    assert.strictEqual(millis("2m"), 120_000)
+    assert.strictEqual(millis("10 seconds"), 10_000)
+    assert.strictEqual(millis("3"), 3000)
+  })
+
+  it("refuses what is not a duration, and less than a second", () => {
+    const message = (value: string) => Either.getLeft(WatchCommand.parseInterval(value)).pipe(Option.getOrThrow).message
+    assert.include(message("soon"), "--interval must be a duration like 5s")
+    assert.include(message("-5s"), "--interval must be a duration")
+    assert.include(message("500ms"), "--interval must be at least 1s")
+  })
+
+  it("is shown back compactly", () => {
+    assert.strictEqual(Durations.format(Duration.seconds(5)), "5s")
+    assert.strictEqual(Durations.format(Duration.millis(1500)), "1.5s")
+    assert.strictEqual(Durations.format(Duration.minutes(2)), "2m")
+    assert.strictEqual(Durations.format(Duration.seconds(3725)), "1h 2m 5s")
+  })
+})
+
+describe("filters", () => {
+  const flags = (changes: Partial<Filters.Flags> = {}): Filters.Flags => ({
+    skipOpenlines: false,
+    skipChat: false,
+    skipDialog: false,
+    onlyOpenlines: false,
+    ...changes
+  })
+
+  it("map to the SKIP_/ONLY_ parameters", () => {
+    assert.deepStrictEqual(Either.getOrThrow(Filters.params(flags())), {})
+    assert.deepStrictEqual(Either.getOrThrow(Filters.params(flags({ skipChat: true, skipDialog: true }))), {
+      SKIP_CHAT: true,
+      SKIP_DIALOG: true
+    })
+    assert.deepStrictEqual(Either.getOrThrow(Filters.params(flags({ onlyOpenlines: true }))), { ONLY_OPENLINES: true })
+  })
+
+  it("--only-openlines refuses what the server would ignore next to it", () => {
+    const message = (f: Filters.Flags, other?: string) =>
+      Either.getLeft(Filters.params(f, other)).pipe(Option.getOrThrow).message
+    assert.include(
+      message(flags({ onlyOpenlines: true, skipChat: true, skipDialog: true })),
+      "--only-openlines cannot be combined with --skip-chat, --skip-dialog"
+    )
+    assert.include(message(flags({ onlyOpenlines: true }), "--since"), "--since")
+  })
+})
+
+describe("configuration", () => {
+  const withEnv = (env: Record<string, string>) =>
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+  it.effect("a portal is configured by the webhook or by any OAuth variable; blank values do not count", () =>
+    Effect.gen(function* () {
+      assert.isFalse(yield* Connection.isConfigured.pipe(withEnv({})))
+      assert.isFalse(yield* Connection.isConfigured.pipe(withEnv({ BITRIX24_WEBHOOK_URL: "  " })))
+      assert.isTrue(yield* Connection.isConfigured.pipe(withEnv({ BITRIX24_WEBHOOK_URL: "https://x.test/rest/1/c/" })))
+      assert.isTrue(yield* Connection.isConfigured.pipe(withEnv({ BITRIX24_CLIENT_ID: "app" })))
+      assert.isFalse(yield* Connection.isConfigured.pipe(withEnv({ BITRIX24_RATE_LIMIT: "enterprise" })))
+    })
+  )
+
+  it("incomplete OAuth settings name the missing variables, never their values", () => {
+    const error = ConfigError.Or(
+      ConfigError.MissingData(["BITRIX24_WEBHOOK_URL"], "Set BITRIX24_WEBHOOK_URL for a webhook, or …"),
+      ConfigError.And(
+        ConfigError.MissingData(["BITRIX24_CLIENT_ID"], "Expected BITRIX24_CLIENT_ID to exist"),
+        ConfigError.MissingData(["BITRIX24_REFRESH_TOKEN"], "Expected BITRIX24_REFRESH_TOKEN to exist")
+      )
+    )
+    const message = CliError.fromConfigError(error).message
+    assert.match(
+      message,
+      /^the portal configuration is incomplete: BITRIX24_CLIENT_ID, BITRIX24_REFRESH_TOKEN are not set \(set BITRIX24_WEBHOOK_URL for a webhook, or all of /
+    )
+    const invalid = CliError.fromConfigError(
+      ConfigError.InvalidData(["BITRIX24_TIMEOUT"], "Expected a duration but received soon")
+    )
+    assert.strictEqual(
+      invalid.message,
+      "the portal configuration cannot be used: BITRIX24_TIMEOUT: Expected a duration but received soon"
+    )
+  })
+
+  it("the secrets of the environment are masked out of stderr", () => {
+    const secrets = Cli.secretsOf({
+      BITRIX24_WEBHOOK_URL: "https://x.bitrix24.com/rest/1/abcd1234secret/",
+      BITRIX24_CLIENT_SECRET: "clientsecret9",
+      BITRIX24_ACCESS_TOKEN: "",
+      HOME: "/root"
+    })
+    assert.deepStrictEqual(secrets, [
+      "https://x.bitrix24.com/rest/1/abcd1234secret/",
+      "abcd1234secret",
+      "clientsecret9"
+    ])
+    assert.strictEqual(
+      Cli.mask("GET https://x.bitrix24.com/rest/1/abcd1234secret/im.recent.get failed; code abcd1234secret", secrets),
+      "GET ***im.recent.get failed; code ***"
+    )
+  })
+})
+
+/** Runs `im-recent <args>` in this process without a portal configured; what it printed on stdout and stderr. */
+const runCli = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const out: Array<string> = []
+    const err: Array<string> = []
+    const console = yield* Effect.console
+    const capture: Console.Console = {
+      ...console,
+      log: (...parts) => Effect.sync(() => void out.push(parts.join(" "))),
+      error: (...parts) => Effect.sync(() => void err.push(parts.join(" ")))
+    }
+    const exit = yield* Cli.run(["node", "im-recent", ...args]).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map())),
+      (effect) => Console.withConsole(effect, capture),
+      Effect.exit
+    )
+    return { exit, stdout: out.join("\n"), stderr: err.join("\n") }
+  })
+
+describe("the command line, in process", () => {
+  it.effect("recent --json prints the demo portal's response in the wire encoding", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(portalNow)
+      const { exit, stderr, stdout } = yield* runCli(["recent", "--json"])
+      assert.isTrue(Exit.isSuccess(exit))
+      assert.strictEqual(stderr, Connection.demoNotice)
+      const decoded = yield* Schema.decodeUnknown(Schema.parseJson(RecentGet.Response))(stdout)
+      assert.isAbove(decoded.result.length, 10)
+      // the output is exactly the wire encoding: dates keep the portal's offset (Europe/Moscow)
+      assert.strictEqual(JSON.stringify(Schema.encodeSync(RecentGet.Response)(decoded), null, 2), stdout)
+      assert.match(JSON.parse(stdout).time.date_start, /^2026-02-26T09:0\d:\d\d\+03:00$/)
+    })
+  )
+
+  it.effect("recent with filters sends them: --skip-dialog leaves only chats", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(portalNow)
+      const { stdout } = yield* runCli(["recent", "--json", "--skip-dialog"])
+      const decoded = yield* Schema.decodeUnknown(Schema.parseJson(RecentGet.Response))(stdout)
+      assert.isAbove(decoded.result.length, 0)
+      assert.isTrue(decoded.result.every((item) => item.type === "chat"))
+      const only = yield* runCli(["recent", "--json", "--only-openlines"])
+      const lines = yield* Schema.decodeUnknown(Schema.parseJson(RecentGet.Response))(only.stdout)
+      assert.isAbove(lines.result.length, 0)
+      assert.isTrue(lines.result.every((item) => item.type === "chat" && item.chat.message_type === "L"))
+    })
+  )
+
+  it.effect("bad values fail with a usage error (exit status 2), before anything is requested", () =>
+    Effect.gen(function* () {
+      for (const args of [
+        ["recent", "--since", "2026-02-25T18:30:00Z"],
+        ["recent", "--only-openlines", "--skip-chat"],
+        ["watch", "--interval", "100ms"],
+        ["recent", "--bogus"],
+        ["recent", "--json", "extra"]
+      ]) {
+        const { exit, stderr } = yield* runCli(args)
+        assert.strictEqual(Cli.exitCode(exit), 2, args.join(" "))
+        assert.notInclude(stderr, Connection.demoNotice, args.join(" "))
+      }
+    })
+  )
+})

@@ -1,0 +1,138 @@
+/**
+ * Shared by the CLI tests: recent items to render, the demo portal under the TestClock, and child processes.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { DemoPortal } from "@im-recent/cli"
+import { ImRecent } from "@im-recent/client"
+import { RecentGet, type RecentItem } from "@im-recent/domain"
+import { Chunk, Effect, Layer, Schema, TestClock } from "effect"
+
+export const cliDir = new URL("..", import.meta.url).pathname
+export const workspaceDir = new URL("../../..", import.meta.url).pathname
+
+/** The documented `im.recent.get` response (contracts/fixtures, see PROVENANCE.md there), decoded. */
+export const documented: RecentGet.Response = Schema.decodeUnknownSync(RecentGet.Response)(
+  JSON.parse(readFileSync(new URL("../../../contracts/fixtures/im.recent.get.en.json", import.meta.url), "utf8"))
+)
+
+/** The instant the generated test portals' history ends at. */
+export const portalNow = Date.parse("2026-02-26T06:00:00Z")
+
+/** The demo portal's layers with the TestClock at {@link portalNow}: its dates are fixed. */
+export const demoAtFixedTime = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.zipRight(
+    TestClock.setTime(portalNow),
+    effect.pipe(
+      Effect.provide(
+        ImRecent.layer.pipe(Layer.provideMerge(DemoPortal.layerBitrix24()), Layer.provideMerge(DemoPortal.layer))
+      )
+    )
+  )
+
+/** The recent list of the demo portal in context, as its viewer sees it now. */
+export const viewerItems: Effect.Effect<
+  ReadonlyArray<RecentItem.RecentItem>,
+  never,
+  DemoPortal.DemoPortal
+> = Effect.flatMap(ImRecent.ImRecent, (recent) => recent.get()).pipe(
+  Effect.map((result) => result.items),
+  Effect.orDie,
+  Effect.provide(ImRecent.layer.pipe(Layer.provide(DemoPortal.layerBitrix24())))
+)
+
+/** The demo portal's recent list as its viewer sees it, at {@link portalNow}: every kind of item. */
+export const portalItems: Effect.Effect<ReadonlyArray<RecentItem.RecentItem>> = demoAtFixedTime(viewerItems)
+
+/** The environment of a child: this process's, without the developer's portal configuration. */
+export const childEnv = (extra: Readonly<Record<string, string>> = {}): Record<string, string> => ({
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith("BITRIX24_")
+    )
+  ),
+  FORCE_COLOR: "0",
+  ...extra
+})
+
+export interface Running {
+  readonly child: ChildProcess
+  readonly stdout: () => string
+  readonly stderr: () => string
+  /** Resolves with the first stdout line matching `pattern` (rejects if the child exits first). */
+  readonly line: (pattern: RegExp) => Promise<string>
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
+}
+
+export const start = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly cwd: string; readonly env?: Record<string, string>; readonly detached?: boolean }
+): Running => {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    detached: options.detached ?? false,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: options.env ?? childEnv()
+  })
+  let stdout = ""
+  let stderr = ""
+  const waiting = new Set<{ readonly pattern: RegExp; readonly resolve: (line: string) => void }>()
+  const check = () => {
+    for (const waiter of waiting) {
+      const found = stdout.split("\n").find((line) => waiter.pattern.test(line))
+      if (found !== undefined) {
+        waiting.delete(waiter)
+        waiter.resolve(found)
+      }
+    }
+  }
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk
+    check()
+  })
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal }))
+  )
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    line: (pattern) =>
+      new Promise<string>((resolve, reject) => {
+        waiting.add({ pattern, resolve })
+        check()
+        void exited.then(() => reject(new Error(`exited before ${pattern}; stdout: ${stdout}; stderr: ${stderr}`)))
+      }),
+    exited
+  }
+}
+
+/**
+ * `im-recent <args>` as a child process (Node with tsx's loader, no relay process), killed when the scope closes
+ * whatever happened.
+ */
+export const cli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
+  Effect.acquireRelease(
+    Effect.sync(() =>
+      start(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { cwd: cliDir, env: childEnv(env) })
+    ),
+    (running) =>
+      Effect.sync(() => {
+        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL")
+      })
+  )
+
+/** The stderr lines of a run (without empty ones). */
+export const linesOf = (text: string): ReadonlyArray<string> => text.split("\n").filter((line) => line !== "")
+
+/** One turn of the event loop: lets real I/O (fetch, the emulator) make progress. No time passes. */
+export const tick = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
+/** Waits, letting I/O run, until some fiber sleeps on the TestClock: adjusting before that would be lost. */
+export const untilAsleep = Effect.gen(function* () {
+  while (Chunk.isEmpty(yield* TestClock.sleeps())) yield* tick
+})
