@@ -219,7 +219,8 @@ describe("WatchCommand.loop (TestClock)", () => {
           new CliError.PortalError({
             message:
               "the portal at https://demo.bitrix24.test refused the credentials: INVALID_CREDENTIALS (Invalid request credentials): " +
-              "the user behind the webhook or token lacks the rights for this call [method im.recent.get, HTTP 401, request r-1]; " +
+              "the webhook code or token was refused (wrong, revoked or expired), or its user lacks the rights for this call " +
+              "[method im.recent.get, HTTP 401, request r-1]; " +
               "check the demo portal's webhook"
           })
         )

@@ -184,7 +184,8 @@ export const AuthReason = Schema.Literal(
 export type AuthReason = typeof AuthReason.Type
 
 const authHints: Record<AuthReason, string> = {
-  INVALID_CREDENTIALS: "the user behind the webhook or token lacks the rights for this call",
+  INVALID_CREDENTIALS:
+    "the webhook code or token was refused (wrong, revoked or expired), or its user lacks the rights for this call",
   NO_AUTH_FOUND: "wrong access token or webhook code",
   expired_token: "the access token expired and could not be renewed",
   invalid_token: "the access token was refused and could not be renewed",
