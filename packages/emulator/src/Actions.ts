@@ -18,7 +18,14 @@ import * as Restrictions from "./internal/restrictions.js"
 import { Tx } from "./internal/tx.js"
 import * as Zone from "./internal/zone.js"
 import { MethodError } from "./Portal.js"
-import type { PortalChat, PortalMessage, PortalState, RecentRow, Relation } from "./PortalState.js"
+import {
+  makeChat,
+  type PortalChat,
+  type PortalMessage,
+  type PortalState,
+  type RecentRow,
+  type Relation
+} from "./PortalState.js"
 
 /**
  * A successful call: the method's `result` and the state after it.
@@ -256,42 +263,17 @@ export const read: Action<unknown> = (state, userId, now, params) => {
   )
 }
 
-const defaultPermissions: PortalChat["permissions"] = {
-  manageUsersAdd: "member",
-  manageUsersDelete: "manager",
-  manageUi: "member",
-  manageSettings: "owner",
-  canPost: "member"
-}
-
 /** A new private chat between the caller and `otherId`, with both relations. */
 const createPrivateChat = (tx: Tx, userId: number, otherId: number, stamp: DateTime.Zoned): PortalChat => {
   const { index } = tx
-  const chat: PortalChat = {
+  const chat = makeChat({
     id: index.maxChatId + 1,
     type: "P",
     extendedType: "private",
     title: "",
-    description: "",
     ownerId: userId,
-    colorCode: null,
-    avatar: "",
-    entityType: "",
-    entityId: "",
-    entityData1: "",
-    entityData2: "",
-    entityData3: "",
-    parentChatId: 0,
-    parentMessageId: 0,
-    dateCreate: stamp,
-    extranet: false,
-    containsCollaber: false,
-    textFieldEnabled: true,
-    backgroundId: null,
-    entityLink: { type: "", url: "", id: "" },
-    permissions: defaultPermissions,
-    public: null
-  }
+    dateCreate: stamp
+  })
   tx.chats.added.push(chat)
   const members = userId === otherId ? [userId] : [userId, otherId]
   members.forEach((member, i) => {

@@ -23,7 +23,15 @@ import { AtomDateTime } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as Zone from "./internal/zone.js"
-import type { PortalChat, PortalMessage, PortalState, PortalUser, RecentRow, Relation } from "./PortalState.js"
+import {
+  makeChat,
+  type PortalChat,
+  type PortalMessage,
+  type PortalState,
+  type PortalUser,
+  type RecentRow,
+  type Relation
+} from "./PortalState.js"
 
 /**
  * One documented exchange: the portal, who calls, when (the response's `time.date_start`) and with which parameters.
@@ -188,37 +196,8 @@ export const make = (language: Language, timeZone: string): PortalState => {
       lastActivityDate: at("2026-02-24T10:15:02")
     })
   ]
-  const permissions = {
-    manageUsersAdd: "member",
-    manageUsersDelete: "manager",
-    manageUi: "member",
-    manageSettings: "owner",
-    canPost: "member"
-  }
-  const chat = (
-    fields: Pick<PortalChat, "id" | "type" | "extendedType" | "title"> & Partial<PortalChat>
-  ): PortalChat => ({
-    description: "",
-    ownerId: 503,
-    colorCode: null,
-    avatar: "",
-    entityType: "",
-    entityId: "",
-    entityData1: "",
-    entityData2: "",
-    entityData3: "",
-    parentChatId: 0,
-    parentMessageId: 0,
-    dateCreate: at("2026-02-26T00:00:00"),
-    extranet: false,
-    containsCollaber: false,
-    textFieldEnabled: true,
-    backgroundId: null,
-    entityLink: { type: "", url: "", id: "" },
-    permissions,
-    public: null,
-    ...fields
-  })
+  const chat = (fields: Pick<PortalChat, "id" | "type" | "extendedType" | "title"> & Partial<PortalChat>): PortalChat =>
+    makeChat({ ownerId: 503, dateCreate: at("2026-02-26T00:00:00"), ...fields })
   const task = (id: number, taskId: string, created: string, colorCode: string | null): PortalChat =>
     chat({
       id,

@@ -31,17 +31,19 @@ import * as Color from "./internal/color.js"
 import { type Corpus, corpus } from "./internal/corpus.js"
 import { Prng } from "./internal/prng.js"
 import * as Zone from "./internal/zone.js"
-import type {
-  OAuthApp,
-  OAuthTokenPair,
-  OpenLinesSession,
-  PortalChat,
-  PortalMessage,
-  PortalState,
-  PortalUser,
-  RecentRow,
-  Relation,
-  Webhook
+import {
+  defaultPermissions,
+  makeChat,
+  type OAuthApp,
+  type OAuthTokenPair,
+  type OpenLinesSession,
+  type PortalChat,
+  type PortalMessage,
+  type PortalState,
+  type PortalUser,
+  type RecentRow,
+  type Relation,
+  type Webhook
 } from "./PortalState.js"
 
 /**
@@ -306,41 +308,20 @@ export const generate = (options: Options): PortalState => {
   const plans: Array<ChatPlan> = []
   const sessions: Array<OpenLinesSession> = []
   const counters = { C: 0, O: 0, N: 0, J: 0, B: 0, A: 0, X: 0, L: 0 } as Record<string, number>
-  const defaultPermissions = {
-    manageUsersAdd: "member",
-    manageUsersDelete: "manager",
-    manageUi: "member",
-    manageSettings: "owner",
-    canPost: "member"
-  }
-  const baseChat = (id: number, kind: Kind, title: string, ownerId: number, created: number): PortalChat => ({
-    id,
-    type: kind === "general" ? "O" : kind,
-    extendedType: EXTENDED[kind],
-    title,
-    description: "",
-    ownerId,
-    colorCode: kind !== "P" && rng.chance(0.4) ? rng.pick(COLOR_CODES) : null,
-    avatar:
-      kind !== "P" && rng.chance(0.2)
-        ? `/upload/resize_cache/im/${rng.string(3, "0123456789abcdef")}/${rng.string(32, "0123456789abcdef")}/200_200_2/chat${id}.png`
-        : "",
-    entityType: "",
-    entityId: "",
-    entityData1: "",
-    entityData2: "",
-    entityData3: "",
-    parentChatId: 0,
-    parentMessageId: 0,
-    dateCreate: at(created),
-    extranet: false,
-    containsCollaber: false,
-    textFieldEnabled: true,
-    backgroundId: null,
-    entityLink: { type: "", url: "", id: "" },
-    permissions: defaultPermissions,
-    public: null
-  })
+  const baseChat = (id: number, kind: Kind, title: string, ownerId: number, created: number): PortalChat =>
+    makeChat({
+      id,
+      type: kind === "general" ? "O" : kind,
+      extendedType: EXTENDED[kind],
+      title,
+      ownerId,
+      colorCode: kind !== "P" && rng.chance(0.4) ? rng.pick(COLOR_CODES) : null,
+      avatar:
+        kind !== "P" && rng.chance(0.2)
+          ? `/upload/resize_cache/im/${rng.string(3, "0123456789abcdef")}/${rng.string(32, "0123456789abcdef")}/200_200_2/chat${id}.png`
+          : "",
+      dateCreate: at(created)
+    })
   const pickMembers = (min: number, max: number, withAdmin: boolean): Array<number> => {
     const pool = employees.filter((id) => id !== 1 && id !== invitedId && id !== extranetId)
     const count = Math.max(0, Math.min(pool.length, rng.int(min, max)))

@@ -178,6 +178,52 @@ export const PortalChat = Schema.Struct({
 export interface PortalChat extends Schema.Schema.Type<typeof PortalChat> {}
 
 /**
+ * Who may do what in a plain chat: members add users and change the look, managers remove users,
+ * the owner changes settings, members post.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultPermissions: Schema.Schema.Type<typeof ChatPermissions> = {
+  manageUsersAdd: "member",
+  manageUsersDelete: "manager",
+  manageUi: "member",
+  manageSettings: "owner",
+  canPost: "member"
+}
+
+/**
+ * A chat from the fields that make it what it is; everything else takes a plain chat's value (no
+ * entity, no parent, no colour code — derived from the id —, no avatar, text field on,
+ * {@link defaultPermissions}).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeChat = (
+  fields: Pick<PortalChat, "id" | "type" | "extendedType" | "title" | "ownerId" | "dateCreate"> & Partial<PortalChat>
+): PortalChat => ({
+  description: "",
+  colorCode: null,
+  avatar: "",
+  entityType: "",
+  entityId: "",
+  entityData1: "",
+  entityData2: "",
+  entityData3: "",
+  parentChatId: 0,
+  parentMessageId: 0,
+  extranet: false,
+  containsCollaber: false,
+  textFieldEnabled: true,
+  backgroundId: null,
+  entityLink: { type: "", url: "", id: "" },
+  permissions: defaultPermissions,
+  public: null,
+  ...fields
+})
+
+/**
  * Membership (`b_im_relation`): the user's flags in one chat and the last message they read
  * (`last_id`). No relation means the user left (chat rows are then dropped).
  *

@@ -5,14 +5,15 @@ import { readFileSync } from "node:fs"
 import { AtomDateTime } from "@im-recent/domain"
 import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
-import type {
-  OpenLinesSession,
-  PortalChat,
-  PortalMessage,
-  PortalState,
-  PortalUser,
-  RecentRow,
-  Relation
+import {
+  makeChat,
+  type OpenLinesSession,
+  type PortalChat,
+  type PortalMessage,
+  type PortalState,
+  type PortalUser,
+  type RecentRow,
+  type Relation
 } from "../src/PortalState.js"
 
 /**
@@ -104,38 +105,16 @@ export class Builder {
   chat(id: number, type: PortalChat["type"], fields: Partial<PortalChat> = {}): this {
     this.state.chats = [
       ...this.state.chats,
-      {
+      makeChat({
         id,
         type,
         extendedType: type === "P" ? "private" : type === "L" ? "lines" : "chat",
         title: type === "P" ? "" : `Chat ${id}`,
-        description: "",
         ownerId: 0,
-        colorCode: null,
-        avatar: "",
         entityType: type === "L" ? "LINES" : "",
-        entityId: "",
-        entityData1: "",
-        entityData2: "",
-        entityData3: "",
-        parentChatId: 0,
-        parentMessageId: 0,
         dateCreate: atom("2026-01-01T00:00:00+00:00"),
-        extranet: false,
-        containsCollaber: false,
-        textFieldEnabled: true,
-        backgroundId: null,
-        entityLink: { type: "", url: "", id: "" },
-        permissions: {
-          manageUsersAdd: "member",
-          manageUsersDelete: "manager",
-          manageUi: "member",
-          manageSettings: "owner",
-          canPost: "member"
-        },
-        public: null,
         ...fields
-      }
+      })
     ]
     return this
   }
