@@ -261,7 +261,6 @@ describe("im-recent emulator (live)", () => {
         assert.strictEqual(response.status, 200)
         process.kill(-running.child.pid!, "SIGTERM")
         yield* promise(() => running.exited)
-        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 500)))
         yield* promise(() =>
           fetch(`${handshake.webhooks[0].url}im.recent.get`).then(
             () => assert.fail("the emulator stopped with its process group"),
