@@ -25,6 +25,7 @@ import * as Option from "effect/Option"
 import * as Zone from "./internal/zone.js"
 import {
   makeChat,
+  makeUser,
   type PortalChat,
   type PortalMessage,
   type PortalState,
@@ -146,34 +147,17 @@ export const make = (language: Language, timeZone: string): PortalState => {
     id: number,
     [firstName, lastName, workPosition, email]: readonly [string, string, string, string],
     extra: Partial<PortalUser> = {}
-  ): PortalUser => ({
-    id,
-    active: true,
-    firstName,
-    lastName,
-    workPosition,
-    gender: "M",
-    birthday: "",
-    color: "#1eb4aa",
-    avatar: "",
-    email,
-    website: "",
-    phones: null,
-    departments: [1],
-    extranet: false,
-    network: false,
-    bot: false,
-    connector: false,
-    copilot: false,
-    externalAuthId: "socservices",
-    type: "user",
-    status: "online",
-    lastActivityDate: at("2026-02-25T17:42:27"),
-    absent: null,
-    botData: null,
-    invited: null,
-    ...extra
-  })
+  ): PortalUser =>
+    makeUser({
+      id,
+      firstName,
+      lastName,
+      workPosition,
+      email,
+      color: "#1eb4aa",
+      lastActivityDate: at("2026-02-25T17:42:27"),
+      ...extra
+    })
   const users: Array<PortalUser> = [
     user(503, t.caller, {
       gender: "F",

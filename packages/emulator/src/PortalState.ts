@@ -120,6 +120,40 @@ export const PortalUser = Schema.Struct({
 export interface PortalUser extends Schema.Schema.Type<typeof PortalUser> {}
 
 /**
+ * A user from their id and name; everything else takes an ordinary active employee's value (online,
+ * department 1, no avatar, no phones, not a bot, extranet or network user, never absent).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeUser = (
+  fields: Pick<PortalUser, "id" | "firstName" | "lastName" | "lastActivityDate"> & Partial<PortalUser>
+): PortalUser => ({
+  active: true,
+  workPosition: "",
+  gender: "M",
+  birthday: "",
+  color: "#df532d",
+  avatar: "",
+  email: "",
+  website: "",
+  phones: null,
+  departments: [1],
+  extranet: false,
+  network: false,
+  bot: false,
+  connector: false,
+  copilot: false,
+  externalAuthId: "socservices",
+  type: "user",
+  status: "online",
+  absent: null,
+  botData: null,
+  invited: null,
+  ...fields
+})
+
+/**
  * Who may do what in a chat: `member`, `manager` or `owner`.
  *
  * @since 0.1.0

@@ -7,6 +7,7 @@ import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import {
   makeChat,
+  makeUser,
   type OpenLinesSession,
   type PortalChat,
   type PortalMessage,
@@ -71,34 +72,14 @@ export class Builder {
   user(id: number, fields: Partial<PortalUser> = {}): this {
     this.state.users = [
       ...this.state.users,
-      {
+      makeUser({
         id,
-        active: true,
         firstName: `First${id}`,
         lastName: `Last${id}`,
-        workPosition: "",
-        gender: "M",
-        birthday: "",
-        color: "#df532d",
-        avatar: "",
         email: `user${id}@example.com`,
-        website: "",
-        phones: null,
-        departments: [1],
-        extranet: false,
-        network: false,
-        bot: false,
-        connector: false,
-        copilot: false,
-        externalAuthId: "socservices",
-        type: "user",
-        status: "online",
         lastActivityDate: atom("2026-02-01T10:00:00+00:00"),
-        absent: null,
-        botData: null,
-        invited: null,
         ...fields
-      }
+      })
     ]
     return this
   }
