@@ -72,8 +72,8 @@ export const ChatItemId = Schema.TemplateLiteral("chat", Schema.Number)
   .pipe(Schema.pattern(/^chat[1-9]\d*$/))
   .annotations({ identifier: "ChatItemId" })
 
-const base = {
-  chat_id: LenientInt,
+/** The fields every item carries between `title` and its `user`/`chat`, in the order the server emits them. */
+const listState = {
   message: Message,
   counter: Schema.optionalWith(LenientInt, { exact: true }),
   last_id: Schema.optionalWith(LenientInt, { exact: true }),
@@ -97,18 +97,11 @@ const base = {
  */
 export const DialogItem = Schema.Struct({
   id: LenientInt,
-  chat_id: base.chat_id,
+  chat_id: LenientInt,
   type: Schema.Literal("user"),
   avatar: emptyArrayAsNull(Avatar),
   title: emptyArrayAsNull(Schema.String),
-  message: base.message,
-  counter: base.counter,
-  last_id: base.last_id,
-  pinned: base.pinned,
-  unread: base.unread,
-  has_reminder: base.has_reminder,
-  date_update: base.date_update,
-  date_last_activity: base.date_last_activity,
+  ...listState,
   invited: Schema.optionalWith(Invited, { exact: true }),
   user: emptyArrayAsNull(User),
   chat: Schema.optionalWith(DialogChat, { exact: true }),
@@ -131,18 +124,11 @@ export interface DialogItem extends Schema.Schema.Type<typeof DialogItem> {}
  */
 export const ChatItem = Schema.Struct({
   id: ChatItemId,
-  chat_id: base.chat_id,
+  chat_id: LenientInt,
   type: Schema.Literal("chat"),
   avatar: Avatar,
   title: Schema.String,
-  message: base.message,
-  counter: base.counter,
-  last_id: base.last_id,
-  pinned: base.pinned,
-  unread: base.unread,
-  has_reminder: base.has_reminder,
-  date_update: base.date_update,
-  date_last_activity: base.date_last_activity,
+  ...listState,
   chat: Chat,
   user: emptyArrayAsNull(Schema.Union(SystemAuthor, User)),
   lines: Schema.optionalWith(Lines, { exact: true }),
