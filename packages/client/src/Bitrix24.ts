@@ -28,6 +28,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -67,6 +68,12 @@ export interface Options {
   readonly operating?: Parameters<typeof OperatingBudget.settings>[0]
   /** Adjusts the HTTP client (base headers, proxies, …). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /**
+   * The portal's own time zone (PHP's default zone on the server, e.g. `Europe/Moscow` for a Russian cloud portal).
+   * Responses carry only its offset; knowing the zone lets delta sync judge the 7-day edge exactly across daylight
+   * saving switches. Without it a 2-hour margin is kept (`RecentQuery.latestClampBound`).
+   */
+  readonly timeZone?: DateTime.TimeZone | undefined
 }
 
 /**
@@ -88,6 +95,8 @@ export interface CallOptions {
 export interface Service {
   /** The portal's base URL. */
   readonly portal: string
+  /** The portal's time zone, when configured (`Options.timeZone`). */
+  readonly timeZone: Option.Option<DateTime.TimeZone>
   /**
    * Calls a REST method: `params` go out as the JSON body, the whole response body is decoded with
    * `schema` (e.g. `RecentGet.Response`).
@@ -244,7 +253,13 @@ export const make = (
       )
     })
 
-    return Bitrix24.of({ portal: auth.portal, call, bucket, budget })
+    return Bitrix24.of({
+      portal: auth.portal,
+      timeZone: Option.fromNullable(options?.timeZone),
+      call,
+      bucket,
+      budget
+    })
   })
 
 /**
@@ -299,10 +314,26 @@ const rateLimitConfig: Config.Config<RateLimiter.Params> = Config.mapOrFail(
   }
 )
 
+const timeZoneConfig: Config.Config<DateTime.TimeZone> = Config.mapOrFail(
+  Config.string("BITRIX24_TIME_ZONE"),
+  (value) =>
+    Option.match(DateTime.zoneFromString(value.trim()), {
+      onNone: () =>
+        Either.left(
+          ConfigError.InvalidData(
+            ["BITRIX24_TIME_ZONE"],
+            `Expected an IANA time zone such as "Europe/Moscow" (or an offset such as "+03:00"), got ${JSON.stringify(value)}`
+          )
+        ),
+      onSome: Either.right
+    })
+)
+
 /**
  * The transport's knobs from the environment, all optional: `BITRIX24_RATE_LIMIT` (`standard`,
  * `enterprise` or `<burst>/<per second>`), `BITRIX24_TIMEOUT` (a duration, e.g. `60 seconds`),
- * `BITRIX24_OPERATING_LIMIT` (a duration) and `BITRIX24_RETRY_TIMES` (an integer).
+ * `BITRIX24_OPERATING_LIMIT` (a duration), `BITRIX24_RETRY_TIMES` (an integer) and
+ * `BITRIX24_TIME_ZONE` (the portal's zone, e.g. `Europe/Moscow`).
  *
  * @since 0.1.0
  * @category config
@@ -311,6 +342,7 @@ export const optionsConfig: Config.Config<Options> = Config.all({
   rateLimit: Config.option(rateLimitConfig),
   timeout: Config.option(Config.duration("BITRIX24_TIMEOUT")),
   operatingLimit: Config.option(Config.duration("BITRIX24_OPERATING_LIMIT")),
+  timeZone: Config.option(timeZoneConfig),
   retryTimes: Config.option(
     Config.integer("BITRIX24_RETRY_TIMES").pipe(
       Config.validate({ message: "Expected an integer between 0 and 20", validation: (n) => n >= 0 && n <= 20 })
@@ -322,6 +354,7 @@ export const optionsConfig: Config.Config<Options> = Config.all({
       rateLimit: Option.getOrUndefined(c.rateLimit),
       timeout: Option.getOrUndefined(c.timeout),
       operating: { limit: Option.getOrUndefined(c.operatingLimit) },
+      timeZone: Option.getOrUndefined(c.timeZone),
       retry: Option.match(c.retryTimes, {
         onNone: () => undefined,
         onSome: (times) => RetryPolicy.exponential({ times })
@@ -347,7 +380,8 @@ export const layerConfig = (
         retry: options?.retry ?? fromEnv.retry,
         timeout: options?.timeout ?? fromEnv.timeout,
         operating: { ...fromEnv.operating, ...options?.operating },
-        transformClient: options?.transformClient
+        transformClient: options?.transformClient,
+        timeZone: options?.timeZone ?? fromEnv.timeZone
       })
     )
   ).pipe(Layer.provide(Bitrix24Auth.layerConfig))

@@ -7,7 +7,8 @@
  * decoded into real types (dates keep the server's offset).
  *
  * A `LAST_SYNC_DATE`/`LAST_UPDATE` older than 7 days is silently clamped by the server, so the delta
- * would miss changes; `get` reports it (`clampedSince` and a warning log).
+ * would miss changes; `get` reports it (`clampedSince` and a warning log), judged on the server's
+ * clock (the response's `time`), never the local one.
  *
  * @since 0.1.0
  */
@@ -53,11 +54,18 @@ export interface GetResult {
   /** The items, in the server's order. */
   readonly items: ReadonlyArray<RecentItem.RecentItem>
   readonly time: ResponseTime.ResponseTime
-  /** How the server read the request (its date window, type filter, …). */
-  readonly query: RecentQuery.RecentQuery
   /**
-   * Set when the sync date was more than 7 days old: the lower bound the server used instead. The
-   * items changed between the sync date and this bound are missing: reload in full.
+   * How the server read the request (its date window, type filter, …) at {@link serverTime}, in the
+   * portal's zone when configured and at the response's offset otherwise.
+   */
+  readonly query: RecentQuery.RecentQuery
+  /** When the server answered, on its own clock (`time.finish`): the local clock plays no part. */
+  readonly serverTime: DateTime.Zoned
+  /**
+   * Set when the server may have clamped the sync date (more than 7 days old on the portal's clock,
+   * `time.finish`): the latest lower bound it can have used instead (exact when the portal's time zone
+   * is configured, `Bitrix24.Options.timeZone`; otherwise 2 hours later, to cover daylight saving
+   * switches). Items changed between the sync date and this bound may be missing: reload in full.
    */
   readonly clampedSince: Option.Option<DateTime.Zoned>
   /** The `LAST_SYNC_DATE` for the next delta: the response's `time.date_start`. */
@@ -142,6 +150,16 @@ const dialogIdOf = (input: DialogIdInput, method: string): Effect.Effect<DialogI
 }
 
 /**
+ * When the server answered, on its own clock: the end of the request (`time.finish`, the latest instant its `now` can
+ * have been), in the portal's zone when it is known and at the response's offset otherwise. The local clock plays no
+ * part: it may be off by any amount.
+ */
+const serverTimeOf = (time: ResponseTime.ResponseTime, zone: Option.Option<DateTime.TimeZone>): DateTime.Zoned => {
+  const finish = Math.max(Math.ceil(time.finish * 1000), time.date_finish.epochMillis, time.date_start.epochMillis)
+  return DateTime.unsafeMakeZoned(finish, { timeZone: Option.getOrElse(zone, () => time.date_finish.zone) })
+}
+
+/**
  * Builds the service on the `Bitrix24` transport in context.
  *
  * @since 0.1.0
@@ -153,13 +171,15 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
   const get = Effect.fn("ImRecent.get")(function* (params?: RecentGet.Params) {
     const wire = yield* encodeParams(RecentGet.Params, RecentGet.method, params ?? {})
     const response = yield* bitrix.call(RecentGet.method, wire, RecentGet.Response)
-    const now = yield* DateTime.now
-    const query = RecentQuery.fromParams(wire, now, { serverTimeZone: response.time.date_start.zone })
+    const serverNow = serverTimeOf(response.time, bitrix.timeZone)
+    const query = RecentQuery.fromParams(wire, serverNow, { serverTimeZone: serverNow.zone })
     const clampedSince =
-      query.window._tag === "Sync" && query.window.clamped ? Option.some(query.window.since) : Option.none()
+      query.window._tag === "Sync" && RecentQuery.mayClamp(query.window.requested, serverNow)
+        ? Option.some(RecentQuery.latestClampBound(serverNow))
+        : Option.none()
     if (Option.isSome(clampedSince) && query.window._tag === "Sync") {
       yield* Effect.logWarning(
-        "im.recent.get: the sync date is more than 7 days old; the server clamped it and the delta misses older changes (reload in full)"
+        "im.recent.get: the sync date is more than 7 days old on the portal's clock; the server clamped it and the delta misses older changes (reload in full)"
       ).pipe(
         Effect.annotateLogs({
           requested: DateTime.formatIso(query.window.requested),
@@ -171,6 +191,7 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
       items: response.result,
       time: response.time,
       query,
+      serverTime: serverNow,
       clampedSince,
       nextSyncDate: response.time.date_start
     } satisfies GetResult

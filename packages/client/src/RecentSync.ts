@@ -5,12 +5,17 @@
  * since the previous response's `time.date_start` (`LAST_SYNC_DATE`) and merge it by id in the
  * server's order (`RecentSnapshot`, `RecentOrder`). A delta cannot show hidden dialogs or chats the
  * user left, and the server clamps sync dates older than 7 days, so the list is reloaded in full when
- * the last sync is about to be older than that, when a delta came back clamped, and periodically
- * (`fullRefreshEvery`, 1 hour by default). A reload reports the ids that disappeared.
+ * the last sync is about to be older than that, when a delta may have come back clamped, and
+ * periodically (`fullRefreshEvery`, 1 hour by default). A reload reports the ids that disappeared.
+ *
+ * "Too old for a delta" is judged on the portal's clock, never the local one: from the server time of
+ * the delta's own response (`GetResult.serverTime`, `clampedSince`), and, to skip a delta that is
+ * certainly too old, from the last response's server time plus the time elapsed since it arrived.
  *
  * @since 0.1.0
  */
 import { type RecentGet, type RecentItem, RecentSnapshot } from "@im-recent/domain"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -18,6 +23,7 @@ import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Utils from "effect/Utils"
@@ -40,7 +46,8 @@ export type ItemId = RecentItem.RecentItem["id"]
  * Why a sync step ran the way it did.
  *
  * - `initial`: no snapshot yet, full load;
- * - `stale`: the last sync date is too old for a delta (or the server clamped it), full reload;
+ * - `stale`: the last sync date is too old for a delta on the portal's clock (or the server may have clamped it), full
+ *   reload;
  * - `periodic`: `fullRefreshEvery` elapsed since the last full load, full reload;
  * - `forced`: `refresh` was called, full reload;
  * - `delta`: only the changes since the last sync, merged.
@@ -80,8 +87,9 @@ export interface Options {
   /** Reload in full after this long (default 1 hour): deltas cannot see hidden dialogs. */
   readonly fullRefreshEvery?: Duration.DurationInput | undefined
   /**
-   * The oldest sync date a delta may use (default 7 days minus 10 minutes: the server clamps at 7
-   * days of its own clock).
+   * The oldest sync date a delta may use, on the portal's clock (default 7 days minus 2 hours 10
+   * minutes: the server clamps at 7 calendar days of its own zone, 2 hours less at most across a
+   * daylight saving switch).
    */
   readonly maxDeltaAge?: Duration.DurationInput | undefined
 }
@@ -144,13 +152,22 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
     const interval = Duration.decode(options?.interval ?? Duration.seconds(30))
     const fullEvery = Duration.toMillis(options?.fullRefreshEvery ?? Duration.hours(1))
     const maxDeltaAge = Duration.toMillis(
-      options?.maxDeltaAge ?? Duration.subtract(Duration.days(7), Duration.minutes(10))
+      options?.maxDeltaAge ?? Duration.subtract(Duration.days(7), Duration.minutes(130))
     )
     const lock = yield* Effect.makeSemaphore(1)
+    /** The server time of the last response and the local time it arrived at: elapsed time, not the local date, counts. */
+    const lastAnswer = yield* Ref.make(Option.none<{ readonly server: number; readonly local: number }>())
+    const observe = (result: GetResult) =>
+      Effect.flatMap(Clock.currentTimeMillis, (local) =>
+        Ref.set(lastAnswer, Option.some({ server: result.serverTime.epochMillis, local }))
+      )
+    const tooOld = (syncDate: DateTime.DateTime, serverNow: number): boolean =>
+      serverNow - syncDate.epochMillis > maxDeltaAge
 
     const full = (previous: Option.Option<Snapshot>, reason: Reason) =>
       Effect.gen(function* () {
         const result: GetResult = yield* recent.get(params)
+        yield* observe(result)
         const fullAt = yield* DateTime.now
         const next = RecentSnapshot.fromResponse({ result: result.items, time: result.time })
         const snapshot: Snapshot = { items: next.items, syncDate: next.syncDate, fullAt }
@@ -162,7 +179,10 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
     const delta = (previous: Snapshot) =>
       Effect.gen(function* () {
         const result = yield* recent.get({ ...params, LAST_SYNC_DATE: previous.syncDate })
-        if (Option.isSome(result.clampedSince)) return yield* full(Option.some(previous), "stale")
+        yield* observe(result)
+        if (Option.isSome(result.clampedSince) || tooOld(previous.syncDate, result.serverTime.epochMillis)) {
+          return yield* full(Option.some(previous), "stale")
+        }
         const next = RecentSnapshot.applyDelta(
           { items: previous.items, syncDate: previous.syncDate },
           { result: result.items, time: result.time }
@@ -183,8 +203,11 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
           const previous = yield* store.load
           if (force) return yield* full(previous, "forced")
           if (Option.isNone(previous)) return yield* full(previous, "initial")
-          const now = (yield* DateTime.now).epochMillis
-          if (now - previous.value.syncDate.epochMillis > maxDeltaAge) return yield* full(previous, "stale")
+          const now = yield* Clock.currentTimeMillis
+          const serverNow = Option.map(yield* Ref.get(lastAnswer), (last) => last.server + (now - last.local))
+          if (Option.isSome(serverNow) && tooOld(previous.value.syncDate, serverNow.value)) {
+            return yield* full(previous, "stale")
+          }
           if (now - previous.value.fullAt.epochMillis >= fullEvery) return yield* full(previous, "periodic")
           return yield* delta(previous.value)
         })

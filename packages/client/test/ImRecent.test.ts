@@ -73,31 +73,68 @@ describe("ImRecent", () => {
       }).pipe(Effect.provide(Msw.layer))
     )
 
-    it.effect("reports a sync date older than 7 days (relative to the Clock): clampedSince and a warning", () =>
-      Effect.gen(function* () {
-        yield* TestClock.setTime(NOW.epochMillis)
-        const portal = yield* Msw.fakePortal(() => Msw.ok([], Msw.time(NOW.epochMillis / 1000)))
-        const logs = captureLogs()
-        const [old, recentEnough, viaAlias, openLines] = yield* withRecent(portal, (recent) =>
-          Effect.all([
-            recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-01T12:00:00Z") }),
-            recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-04T12:00:00Z") }),
-            recent.get({ LAST_UPDATE: DateTime.unsafeMake("2026-02-01T00:00:00Z") }),
-            recent.get({ ONLY_OPENLINES: true, LAST_SYNC_DATE: DateTime.unsafeMake("2026-02-01T00:00:00Z") })
-          ])
-        ).pipe(logs.provide)
-        assert.strictEqual(
-          Option.map(old.clampedSince, DateTime.formatIso).pipe(Option.getOrThrow),
-          "2026-03-03T12:00:00.000Z"
-        )
-        assert.isTrue(Option.isNone(recentEnough.clampedSince))
-        assert.isTrue(Option.isSome(viaAlias.clampedSince))
-        assert.isTrue(Option.isNone(openLines.clampedSince))
-        const warnings = logs.lines.filter((l) => l.level === "WARN")
-        assert.strictEqual(warnings.length, 2)
-        assert.include(warnings[0]!.message, "more than 7 days")
-        assert.strictEqual(warnings[0]!.annotations.requested, "2026-03-01T12:00:00.000Z")
-      }).pipe(Effect.provide(Msw.layer))
+    it.effect(
+      "reports a sync date older than 7 days on the server's clock, with a 2-hour margin: clampedSince and a warning",
+      () =>
+        Effect.gen(function* () {
+          // the local clock is 3 days behind the portal: it must play no part
+          yield* TestClock.setTime(NOW.epochMillis - 3 * 86_400_000)
+          const portal = yield* Msw.fakePortal(() => Msw.ok([], Msw.time(NOW.epochMillis / 1000)))
+          const logs = captureLogs()
+          const [old, recentEnough, nearEdge, viaAlias, openLines] = yield* withRecent(portal, (recent) =>
+            Effect.all([
+              recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-01T12:00:00Z") }),
+              recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-04T12:00:00Z") }),
+              // 167 h before the server's now: clamped in a spring-forward week, whatever the offset says
+              recent.get({ LAST_SYNC_DATE: DateTime.unsafeMake("2026-03-03T13:00:00Z") }),
+              recent.get({ LAST_UPDATE: DateTime.unsafeMake("2026-02-01T00:00:00Z") }),
+              recent.get({ ONLY_OPENLINES: true, LAST_SYNC_DATE: DateTime.unsafeMake("2026-02-01T00:00:00Z") })
+            ])
+          ).pipe(logs.provide)
+          // time.finish is 12:00:00.050; 7 x 24 h before it, plus the 2-hour margin
+          assert.strictEqual(
+            Option.map(old.clampedSince, DateTime.formatIso).pipe(Option.getOrThrow),
+            "2026-03-03T14:00:00.050Z"
+          )
+          assert.strictEqual(DateTime.formatIso(old.serverTime), "2026-03-10T12:00:00.050Z")
+          assert.isTrue(Option.isNone(recentEnough.clampedSince))
+          assert.isTrue(Option.isSome(nearEdge.clampedSince))
+          assert.isTrue(Option.isSome(viaAlias.clampedSince))
+          assert.isTrue(Option.isNone(openLines.clampedSince))
+          const warnings = logs.lines.filter((l) => l.level === "WARN")
+          assert.strictEqual(warnings.length, 3)
+          assert.include(warnings[0]!.message, "more than 7 days")
+          assert.strictEqual(warnings[0]!.annotations.requested, "2026-03-01T12:00:00.000Z")
+        }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect(
+      "with the portal's time zone configured, the edge is the server's own: 167 h in a spring-forward week",
+      () =>
+        Effect.gen(function* () {
+          // Berlin moved to summer time on 2026-03-29; the portal answers at 2026-04-01T12:00:00+02:00
+          const serverNow = Date.parse("2026-04-01T10:00:00Z")
+          const portal = yield* Msw.fakePortal(() =>
+            Msw.ok([], {
+              ...Msw.time(serverNow / 1000),
+              date_start: "2026-04-01T12:00:00+02:00",
+              date_finish: "2026-04-01T12:00:00+02:00"
+            })
+          )
+          const layer = ImRecent.layer.pipe(
+            Layer.provide(Msw.webhookLayer(portal, { timeZone: DateTime.zoneUnsafeMakeNamed("Europe/Berlin") }))
+          )
+          const at = (hours: number) => DateTime.unsafeMake(serverNow - hours * 3_600_000)
+          const [clamped, kept] = yield* Effect.flatMap(ImRecent.ImRecent, (recent) =>
+            Effect.all([recent.get({ LAST_SYNC_DATE: at(167.5) }), recent.get({ LAST_SYNC_DATE: at(166.5) })])
+          ).pipe(Effect.provide(layer))
+          assert.strictEqual(
+            Option.map(clamped.clampedSince, DateTime.formatIso).pipe(Option.getOrThrow),
+            "2026-03-25T11:00:00.050Z"
+          )
+          assert.isTrue(Option.isNone(kept.clampedSince))
+          assert.strictEqual(DateTime.zoneToString(clamped.serverTime.zone), "Europe/Berlin")
+        }).pipe(Effect.provide(Msw.layer))
     )
   })
 

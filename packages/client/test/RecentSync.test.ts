@@ -140,21 +140,50 @@ describe("RecentSync", () => {
     }).pipe(Effect.provide(Msw.layer))
   )
 
-  it.effect("reloads in full when the last sync is older than 7 days", () =>
+  it.effect(
+    "a persisted sync date older than 7 days on the portal's clock: the delta's own server time sends it to a full reload",
+    () =>
+      Effect.gen(function* () {
+        const state = { items: [chatItem(1, "2026-02-26T09:00:00+03:00")], now: T0 }
+        const portal = yield* syncingPortal(state)
+        const stale: SnapshotStore.Snapshot = {
+          items: [],
+          syncDate: DateTime.unsafeMakeZoned("2026-02-18T09:00:00Z", { timeZone: DateTime.zoneMakeOffset(0) }),
+          fullAt: DateTime.unsafeMake("2026-02-18T09:00:00Z")
+        }
+        // the local clock is a week behind the portal: only the server's time can tell the snapshot is too old
+        yield* TestClock.setTime(Date.parse(T0) - 7 * 86_400_000)
+        const change = yield* Effect.flatMap(RecentSync.RecentSync, (s) => s.sync).pipe(
+          Effect.provide(syncLayer(portal, { fullRefreshEvery: "30 days" }, SnapshotStore.layerMemory(stale)))
+        )
+        assert.strictEqual(change.reason, "stale")
+        assert.deepStrictEqual(
+          portal.requests.map((r) => r.json),
+          [{ LAST_SYNC_DATE: "2026-02-18T09:00:00+00:00" }, {}]
+        )
+      }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect("after a response, a delta that is certainly too old is skipped: server time plus elapsed time", () =>
     Effect.gen(function* () {
       const state = { items: [chatItem(1, "2026-02-26T09:00:00+03:00")], now: T0 }
       const portal = yield* syncingPortal(state)
-      const stale: SnapshotStore.Snapshot = {
-        items: [],
-        syncDate: DateTime.unsafeMakeZoned("2026-02-18T09:00:00Z", { timeZone: DateTime.zoneMakeOffset(0) }),
-        fullAt: DateTime.unsafeMake("2026-02-18T09:00:00Z")
-      }
-      yield* TestClock.setTime(Date.parse(T0))
-      const change = yield* Effect.flatMap(RecentSync.RecentSync, (s) => s.sync).pipe(
-        Effect.provide(syncLayer(portal, { fullRefreshEvery: "30 days" }, SnapshotStore.layerMemory(stale)))
+      // the local clock is 2 days ahead of the portal
+      yield* TestClock.setTime(Date.parse(T0) + 2 * 86_400_000)
+      const program = Effect.gen(function* () {
+        const sync = yield* RecentSync.RecentSync
+        yield* sync.sync
+        state.now = "2026-03-05T09:00:00+03:00" // 6 days 23 hours later
+        yield* TestClock.adjust("167 hours")
+        const second = yield* sync.sync
+        assert.strictEqual(second.kind, "full")
+        assert.strictEqual(second.reason, "stale")
+      })
+      yield* program.pipe(Effect.provide(syncLayer(portal, { fullRefreshEvery: "30 days" })))
+      assert.deepStrictEqual(
+        portal.requests.map((r) => r.json),
+        [{}, {}]
       )
-      assert.strictEqual(change.reason, "stale")
-      assert.deepStrictEqual(portal.requests[0]!.json, {})
     }).pipe(Effect.provide(Msw.layer))
   )
 

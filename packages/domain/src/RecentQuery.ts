@@ -283,6 +283,47 @@ export const hasSyncDate = (self: RecentQuery): boolean => self.syncDate._tag ==
 export const isClamped = (self: RecentQuery): boolean => self.window._tag === "Sync" && self.window.clamped
 
 /**
+ * The largest jump of a time zone's UTC offset at one transition that {@link latestClampBound} allows for without the
+ * portal's zone rules: 2 hours (Antarctica/Troll switches between +00 and +02; every other zone in use today shifts by
+ * 1 hour or 30 minutes).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ZONE_SHIFT_MARGIN_MILLIS = 2 * 3_600_000
+
+/**
+ * The latest lower bound the server can have clamped a sync date to, answering at `serverNow`: sync dates before it may
+ * have been clamped, later ones were not.
+ *
+ * The server computes `now - 7 days` in calendar days of its own zone (`add('-7 days')`), which is 167 hours in a week
+ * with a spring-forward switch and 169 hours in one with a fall-back switch:
+ *
+ * - `serverNow` in a named zone (the portal's zone, when the caller knows it): exactly the server's bound;
+ * - `serverNow` with only an offset (all a response's dates carry): `now - 7 × 24 h` plus
+ *   {@link ZONE_SHIFT_MARGIN_MILLIS}, which covers any transition inside the week.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const latestClampBound = (serverNow: DateTime.Zoned): DateTime.Zoned => {
+  const bound = daysBefore(serverNow, MAX_SYNC_DAYS)
+  return serverNow.zone._tag === "Named"
+    ? bound
+    : DateTime.unsafeMakeZoned(bound.epochMillis + ZONE_SHIFT_MARGIN_MILLIS, { timeZone: serverNow.zone })
+}
+
+/**
+ * Whether the server, answering at `serverNow`, may have clamped the sync date `requested` (see
+ * {@link latestClampBound}): `true` means a delta with it can miss changes.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const mayClamp = (requested: DateTime.DateTime, serverNow: DateTime.Zoned): boolean =>
+  latestClampBound(serverNow).epochMillis > requested.epochMillis
+
+/**
  * Whether rows of a chat type pass the type filter.
  *
  * @since 0.1.0

@@ -394,3 +394,84 @@ describe("daysBefore (cached offsets)", () => {
     { fastCheck: { numRuns: 3000 } }
   )
 })
+
+describe("the 7-day edge (latestClampBound, mayClamp)", () => {
+  const zoneIds = [
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Antarctica/Troll",
+    "America/Santiago",
+    "Europe/Moscow",
+    "Asia/Kolkata"
+  ]
+  const zones = zoneIds.map((id) => DateTime.zoneUnsafeMakeNamed(id))
+  /** Instants in weeks with a transition in every zone above (March/April, September/October/November). */
+  const nearTransitions = fc
+    .tuple(
+      fc.constantFrom(2024, 2026, 2031),
+      fc.constantFrom(2, 3, 8, 9, 10),
+      fc.integer({ min: 0, max: 30 }),
+      fc.integer({ min: 0, max: 24 * 60 - 1 })
+    )
+    .map(([year, month, day, minutes]) => Date.UTC(year, month, day) + minutes * 60_000)
+  const instant = fc.oneof(nearTransitions, fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }))
+  /** A sync date within a few hours of the 7-day edge, in whole seconds (as clients send them). */
+  const aroundEdge = fc.integer({ min: -4 * 3600, max: 4 * 3600 }).map((seconds) => 7 * DAY + seconds * 1000)
+  const atom = (epochMillis: number, offsetMillis: number) =>
+    AtomDateTime.formatEpoch(Math.floor(epochMillis / 1000) * 1000, offsetMillis)
+
+  it("a spring-forward week is 167 hours: the server clamps a sync date 167.5 h old, a fixed offset would not", () => {
+    const zone = DateTime.zoneUnsafeMakeNamed("Europe/Berlin")
+    // Berlin moved from +01:00 to +02:00 on 2026-03-29
+    const serverNow = DateTime.unsafeMakeZoned(Date.parse("2026-04-01T12:00:00+02:00"), { timeZone: zone })
+    const requested = serverNow.epochMillis - 167.5 * HOUR
+    const server = RecentQuery.fromParams({ LAST_SYNC_DATE: atom(requested, 2 * HOUR) }, serverNow, {
+      serverTimeZone: zone
+    })
+    assert.isTrue(RecentQuery.isClamped(server))
+    assert.strictEqual(sinceMillis(server), serverNow.epochMillis - 167 * HOUR)
+    const offsetOnly = DateTime.setZone(serverNow, DateTime.zoneMakeOffset(2 * HOUR))
+    // what the response's fixed offset says: 168 h, not clamped
+    assert.isFalse(
+      RecentQuery.isClamped(
+        RecentQuery.fromParams({ LAST_SYNC_DATE: atom(requested, 2 * HOUR) }, offsetOnly, {
+          serverTimeZone: offsetOnly.zone
+        })
+      )
+    )
+    assert.isTrue(RecentQuery.mayClamp(DateTime.unsafeMake(requested), offsetOnly))
+    assert.isTrue(RecentQuery.mayClamp(DateTime.unsafeMake(requested), serverNow))
+    assert.isFalse(RecentQuery.mayClamp(DateTime.unsafeMake(serverNow.epochMillis - 166.5 * HOUR), serverNow))
+  })
+
+  it.prop(
+    "with the portal's zone, mayClamp is exactly the server's clamp",
+    [fc.constantFrom(...zones), instant, aroundEdge],
+    ([zone, nowMillis, age]) => {
+      const serverNow = DateTime.unsafeMakeZoned(nowMillis, { timeZone: zone })
+      const requested = nowMillis - age
+      const server = RecentQuery.fromParams({ LAST_SYNC_DATE: atom(requested, 0) }, serverNow, { serverTimeZone: zone })
+      const sent = Math.floor(requested / 1000) * 1000
+      assert.strictEqual(RecentQuery.mayClamp(DateTime.unsafeMake(sent), serverNow), RecentQuery.isClamped(server))
+    },
+    { fastCheck: { numRuns: 2000 } }
+  )
+
+  it.prop(
+    "with only the response's offset, every sync date the server clamps is reported, and the margin stays within 2 h of each side",
+    [fc.constantFrom(...zones), instant, aroundEdge],
+    ([zone, nowMillis, age]) => {
+      const serverNow = DateTime.unsafeMakeZoned(nowMillis, { timeZone: zone })
+      const offsetOnly = DateTime.setZone(serverNow, DateTime.zoneMakeOffset(DateTime.zonedOffset(serverNow)))
+      const requested = Math.floor((nowMillis - age) / 1000) * 1000
+      const server = RecentQuery.fromParams({ LAST_SYNC_DATE: atom(requested, 0) }, serverNow, { serverTimeZone: zone })
+      if (RecentQuery.isClamped(server)) assert.isTrue(RecentQuery.mayClamp(DateTime.unsafeMake(requested), offsetOnly))
+      const exact = RecentQuery.latestClampBound(serverNow).epochMillis
+      const judged = RecentQuery.latestClampBound(offsetOnly).epochMillis
+      assert.isAtLeast(judged - exact, 0)
+      assert.isAtMost(judged - exact, 2 * RecentQuery.ZONE_SHIFT_MARGIN_MILLIS)
+    },
+    { fastCheck: { numRuns: 2000 } }
+  )
+})
