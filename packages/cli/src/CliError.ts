@@ -62,6 +62,10 @@ export const fromBitrix24Error = (
       return new PortalError({
         message: `the portal at ${where.portal} refused the credentials: ${error.message}; check ${where.credentials}`
       })
+    case "PortalMoved":
+      return new PortalError({
+        message: `the portal at ${where.portal} moved to ${error.location}: ${error.message}; update ${where.credentials}`
+      })
     default:
       return new PortalError({ message: `the portal at ${where.portal} answered with an error: ${error.message}` })
   }

@@ -23,6 +23,7 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
@@ -142,6 +143,7 @@ export const make = (
       OperatingBudget.settings(options?.operating)
     )
     const timeout = Duration.decode(options?.timeout ?? Duration.seconds(60))
+    const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const schedule = options?.retry ?? RetryPolicy.defaultSchedule
     const mask = makeMasker(auth.secrets)
 
@@ -168,7 +170,7 @@ export const make = (
               })
           )
         )
-        const raw = yield* exchange(client, request, ctx, timeout)
+        const raw = yield* exchange(client, request, ctx, timeout, requestInit)
         yield* Effect.annotateCurrentSpan("http.response.status_code", raw.status)
         const outcome = yield* classify(ctx, raw.status, raw.contentType, raw.text)
         yield* budget.record(ctx.method, outcome.body.time)

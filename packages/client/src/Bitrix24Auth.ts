@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { OAuthToken } from "@im-recent/domain"
@@ -196,6 +197,7 @@ export const oauth = (
     const client = (options.transformClient ?? ((c: HttpClient.HttpClient) => c))(yield* HttpClient.HttpClient).pipe(
       HttpClient.withTracerDisabledWhen(() => true)
     )
+    const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const scope = yield* Effect.scope
     const margin = Duration.toMillis(options.refreshMargin ?? Duration.seconds(60))
     const timeout = Duration.decode(options.refreshTimeout ?? Duration.seconds(30))
@@ -232,7 +234,7 @@ export const oauth = (
           refresh_token: Redacted.value(state.tokens.refreshToken)
         })
       )
-      const raw = yield* exchange(client, request, ctx, timeout)
+      const raw = yield* exchange(client, request, ctx, timeout, requestInit)
       const outcome = yield* classify(ctx, raw.status, raw.contentType, raw.text)
       if (outcome._tag === "Envelope") return yield* envelopeError(ctx, raw.status, outcome.envelope)
       // the new tokens are secrets too: mask them out of any decode error

@@ -7,7 +7,8 @@
  * `PortalDeleted`, `InvalidRequest`, `BatchError`), `MethodError` for the method-specific codes and
  * `UnknownApiError` for everything else (the code kept verbatim). Transport problems are
  * `NetworkError`, `Timeout`, `InvalidResponseBody` (HTML pages, truncated JSON) and `DecodeError` (a
- * 200 body of the wrong shape); `InvalidParams` is a call the client refused to send.
+ * 200 body of the wrong shape); `PortalMoved` is a redirect to another host, which the client does
+ * not follow; `InvalidParams` is a call the client refused to send.
  *
  * Every call error carries the REST `method`, the HTTP `status` (when a response arrived), the
  * `requestId` sent as `X-Request-Id`, a readable `message`, and says whether sending it again can
@@ -503,6 +504,40 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>(
 }
 
 /**
+ * The portal answered with a redirect to another host (scheme, host or port). Bitrix24 answers `302`
+ * this way when a portal's address changes (a renamed cloud portal, a new domain). The client does not
+ * follow it: the webhook code (in the path) or the OAuth token (in the body) would go along to a host
+ * it was not configured for. `location` is the new origin only (`https://new-name.bitrix24.com`), never
+ * a path: point the webhook URL or portal URL at it.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PortalMoved extends Schema.TaggedError<PortalMoved>("@im-recent/client/Bitrix24Error/PortalMoved")(
+  "PortalMoved",
+  { ...callContext, location: Schema.String }
+) {
+  /**
+   * @since 0.1.0
+   */
+  get retryPolicy(): RetryPolicy {
+    return "never"
+  }
+  /**
+   * @since 0.1.0
+   */
+  get retryable(): boolean {
+    return false
+  }
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `The portal redirected the call to another host, ${this.location}: Bitrix24 does this when a portal's address changes. The call was not sent there (the webhook code or token would go with it); point the webhook URL or portal URL at the new address${where(this)}`
+  }
+}
+
+/**
  * The request or the response body could not travel (connection refused or reset, DNS, TLS). The
  * call may have run; idempotent calls are retried.
  *
@@ -566,12 +601,13 @@ export class Timeout extends Schema.TaggedError<Timeout>("@im-recent/client/Bitr
 
 /**
  * Why a body was unusable: an HTML page (proxies, maintenance pages), text that is not JSON (or
- * truncated JSON), an empty body, or JSON that is neither a result nor an error envelope.
+ * truncated JSON), an empty body, JSON that is neither a result nor an error envelope, or a redirect
+ * within the portal that cannot be followed (no usable `Location`, or more than 5 in a row).
  *
  * @since 0.1.0
  * @category models
  */
-export const InvalidBodyReason = Schema.Literal("Html", "NotJson", "Empty", "UnexpectedJson")
+export const InvalidBodyReason = Schema.Literal("Html", "NotJson", "Empty", "UnexpectedJson", "Redirect")
 
 /**
  * The response body was not a Bitrix24 answer: `snippet` keeps its first characters (secrets
@@ -608,6 +644,11 @@ export class InvalidResponseBody extends Schema.TaggedError<InvalidResponseBody>
    * @since 0.1.0
    */
   override get message(): string {
+    if (this.reason === "Redirect") {
+      return `The server answered with a redirect the client cannot follow (${
+        this.snippet === "" ? "no usable Location" : this.snippet
+      })${where(this)}`
+    }
     const what =
       this.reason === "Html"
         ? "an HTML page"
@@ -734,7 +775,14 @@ export type ApiError =
  * @since 0.1.0
  * @category models
  */
-export type Bitrix24Error = ApiError | NetworkError | Timeout | InvalidResponseBody | DecodeError | InvalidParams
+export type Bitrix24Error =
+  | ApiError
+  | PortalMoved
+  | NetworkError
+  | Timeout
+  | InvalidResponseBody
+  | DecodeError
+  | InvalidParams
 
 /**
  * The schema of {@link Bitrix24Error} (to persist or send errors).
@@ -755,6 +803,7 @@ export const Bitrix24Error = Schema.Union(
   BatchError,
   MethodError,
   UnknownApiError,
+  PortalMoved,
   NetworkError,
   Timeout,
   InvalidResponseBody,
@@ -775,6 +824,7 @@ const classes = [
   BatchError,
   MethodError,
   UnknownApiError,
+  PortalMoved,
   NetworkError,
   Timeout,
   InvalidResponseBody,

@@ -1,10 +1,12 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { ErrorEnvelope, FastDecode } from "@im-recent/domain"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
@@ -17,6 +19,7 @@ import {
   InvalidResponseBody,
   type Issue,
   NetworkError,
+  PortalMoved,
   Timeout
 } from "../Bitrix24Error.js"
 import { type Masker, snippet } from "./secrets.js"
@@ -207,28 +210,101 @@ export interface RawResponse {
   readonly text: string
 }
 
+/** Same-origin redirects followed in a row before giving up. */
+const MAX_REDIRECTS = 5
+
+/**
+ * `fetch` follows redirects by itself: to any host (the webhook code in the path, or the token in the body, would go
+ * along), turning a `POST` into a body-less `GET` on 301/302, and failing on a 307/308 in Node 20 ("Cannot perform
+ * ArrayBuffer.prototype.slice on a detached ArrayBuffer": undici re-reads the request body from a buffer its first
+ * send transferred to a stream). `redirect: "manual"` hands every redirect back here instead. The `RequestInit` the
+ * client was built with (`base`) and the one in context at call time are kept; the other HTTP clients (`node:http`,
+ * undici's `request`) never follow redirects.
+ */
+const manualRedirects = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  base: Option.Option<globalThis.RequestInit>
+): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (atCall) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...Option.getOrUndefined(base),
+      ...Option.getOrUndefined(atCall),
+      redirect: "manual"
+    })
+  )
+
+const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304
+
+const resolveLocation = (location: string | undefined, base: string): URL | undefined => {
+  if (location === undefined || location.trim() === "") return undefined
+  try {
+    return new URL(location.trim(), base)
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Sends a request and reads the whole body, within `timeout`. Interruption (and the timeout) abort
- * the underlying request.
+ * the underlying request. A redirect within the same origin is followed with the same method and body
+ * (up to 5 in a row); one to another origin fails with `PortalMoved`, naming the new origin only.
  */
 export const exchange = (
   client: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
   ctx: CallContext,
-  timeout: Duration.Duration
-): Effect.Effect<RawResponse, Bitrix24Error> =>
-  client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (text) => ({
-        status: response.status,
-        contentType: response.headers["content-type"],
-        text
-      }))
-    ),
-    Effect.catchAll((error) => Effect.fail(mapHttpClientError(error, ctx))),
+  timeout: Duration.Duration,
+  requestInit: Option.Option<globalThis.RequestInit> = Option.none()
+): Effect.Effect<RawResponse, Bitrix24Error> => {
+  const context = { method: ctx.method, requestId: ctx.requestId }
+  type Answer =
+    | { readonly _tag: "Final"; readonly raw: RawResponse }
+    | { readonly _tag: "Redirect"; readonly status: number; readonly location: string | undefined }
+  const once = (current: HttpClientRequest.HttpClientRequest): Effect.Effect<Answer, Bitrix24Error> =>
+    client.execute(current).pipe(
+      Effect.flatMap(
+        (response): Effect.Effect<Answer, HttpClientError.HttpClientError> =>
+          isRedirect(response.status)
+            ? Effect.as(Effect.ignore(response.text), {
+                _tag: "Redirect",
+                status: response.status,
+                location: response.headers.location
+              } as const)
+            : Effect.map(response.text, (text) => ({
+                _tag: "Final",
+                raw: { status: response.status, contentType: response.headers["content-type"], text }
+              }))
+      ),
+      Effect.catchAll((error) => Effect.fail(mapHttpClientError(error, ctx)))
+    )
+  const follow = (
+    current: HttpClientRequest.HttpClientRequest,
+    hops: number
+  ): Effect.Effect<RawResponse, Bitrix24Error> =>
+    Effect.flatMap(once(current), (answer): Effect.Effect<RawResponse, Bitrix24Error> => {
+      if (answer._tag === "Final") return Effect.succeed(answer.raw)
+      const from = new URL(current.url)
+      const target = resolveLocation(answer.location, current.url)
+      if (target !== undefined && target.origin !== from.origin) {
+        return Effect.fail(new PortalMoved({ ...context, status: answer.status, location: ctx.mask(target.origin) }))
+      }
+      if (target === undefined || hops >= MAX_REDIRECTS) {
+        return Effect.fail(
+          new InvalidResponseBody({
+            ...context,
+            status: answer.status,
+            reason: "Redirect",
+            snippet: target === undefined ? "" : `more than ${MAX_REDIRECTS} redirects within ${from.origin}`
+          })
+        )
+      }
+      return follow(HttpClientRequest.setUrl(current, target), hops + 1)
+    })
+  return manualRedirects(follow(request, 0), requestInit).pipe(
     Effect.timeoutFail({
       duration: timeout,
       onTimeout: () =>
         new Timeout({ method: ctx.method, requestId: ctx.requestId, timeoutMillis: Duration.toMillis(timeout) })
     })
   )
+}
