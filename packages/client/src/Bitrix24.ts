@@ -247,7 +247,7 @@ export const make = (
         })
       }
       yield* Effect.annotateCurrentSpan({ "bitrix24.method": method, "bitrix24.request_id": requestId })
-      const ctx: CallContext = { method, requestId, mask, source: "rest" }
+      const ctx: CallContext = { method, requestId, mask, source: "rest", credential: auth.kind }
       const idempotent = callOptions?.idempotent ?? true
       let attemptNo = 0
       return yield* Effect.suspend(() => attempt(ctx, params, schema, ++attemptNo)).pipe(

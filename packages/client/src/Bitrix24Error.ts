@@ -199,23 +199,45 @@ const authHints: Record<AuthReason, string> = {
 }
 
 /**
+ * How the refused call was authorized, when known: an incoming webhook or an OAuth access token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CredentialKind = Schema.Literal("webhook", "oauth")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CredentialKind = typeof CredentialKind.Type
+
+/** What a token error means to a webhook: there is no token to renew. */
+const webhookTokenHint =
+  "but this call used an incoming webhook, which has no access token to renew: check that the webhook still exists and is active on the portal (not deleted or edited, its user still employed), or create a new one"
+
+/**
  * The portal refused the caller: bad or expired credentials, missing scope or rights, a method that
  * needs confirmation, or a plan without REST. `reason` is the documented code; `code` keeps the
- * server's spelling. Only `expired_token`/`invalid_token` are recoverable, by the OAuth layer's
- * automatic renewal; reaching the caller they are final.
+ * server's spelling; `credential` says whether a webhook or an OAuth token was refused. Only
+ * `expired_token`/`invalid_token` on an OAuth token are recoverable, by the OAuth layer's automatic
+ * renewal; reaching the caller they are final.
  *
  * @since 0.1.0
  * @category errors
  */
 export class AuthError extends Schema.TaggedError<AuthError>("@im-recent/client/Bitrix24Error/AuthError")("AuthError", {
   ...apiFields,
-  reason: AuthReason
+  reason: AuthReason,
+  credential: Schema.optional(CredentialKind)
 }) {
   /**
    * @since 0.1.0
    */
   get retryPolicy(): RetryPolicy {
-    return this.reason === "expired_token" || this.reason === "invalid_token" ? "after-refresh" : "never"
+    return (this.reason === "expired_token" || this.reason === "invalid_token") && this.credential !== "webhook"
+      ? "after-refresh"
+      : "never"
   }
   /**
    * @since 0.1.0
@@ -227,7 +249,13 @@ export class AuthError extends Schema.TaggedError<AuthError>("@im-recent/client/
    * @since 0.1.0
    */
   override get message(): string {
-    return `${said(this)}: ${authHints[this.reason]}${where(this)}`
+    const hint =
+      this.credential === "webhook" && this.reason === "expired_token"
+        ? `the portal says an access token expired, ${webhookTokenHint}`
+        : this.credential === "webhook" && this.reason === "invalid_token"
+          ? `the portal says an access token is invalid, ${webhookTokenHint}`
+          : authHints[this.reason]
+    return `${said(this)}: ${hint}${where(this)}`
   }
 }
 
@@ -854,7 +882,8 @@ const authReasons: ReadonlyMap<string, AuthReason> = new Map(AuthReason.literals
 const oauthReasons: ReadonlyMap<string, OAuthReason> = new Map(OAuthReason.literals.map((r) => [r.toUpperCase(), r]))
 
 /**
- * Maps an error envelope to its error class. `source: "oauth"` reads the OAuth server's codes.
+ * Maps an error envelope to its error class. `source: "oauth"` reads the OAuth server's codes;
+ * `credential` (how the call was authorized) words an `AuthError` for it.
  * Codes are matched ignoring case (the portal spells some upper-case, some lower-case); unknown
  * codes become {@link UnknownApiError}.
  *
@@ -869,6 +898,7 @@ export const fromEnvelope = (
     readonly status?: number | undefined
     readonly resetAt?: DateTime.Utc | undefined
     readonly source?: "rest" | "oauth"
+    readonly credential?: CredentialKind | undefined
   }
 ): ApiError => {
   const fields = {
@@ -906,7 +936,9 @@ export const fromEnvelope = (
       return new MethodNotFound(fields)
   }
   const authReason = authReasons.get(upper)
-  if (authReason !== undefined) return new AuthError({ ...fields, reason: authReason })
+  if (authReason !== undefined) {
+    return new AuthError({ ...fields, reason: authReason, credential: context.credential })
+  }
   if (known?.source === "method") return new MethodError(fields)
   if (known?.source === "oauth") {
     const reason = oauthReasons.get(upper)

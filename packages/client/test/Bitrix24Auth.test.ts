@@ -346,14 +346,33 @@ describe("Bitrix24Auth (OAuth)", () => {
     }).pipe(Effect.provide(Msw.layer))
   )
 
-  it.effect("a webhook cannot renew: expired_token fails at once", () =>
+  it.effect("a webhook cannot renew: expired_token fails at once, worded for a webhook", () =>
     Effect.gen(function* () {
-      const portal = yield* Msw.fakePortal(() =>
-        Msw.envelope(401, "expired_token", "The access token provided has expired")
+      const portal = yield* Msw.fakePortal((_, i) =>
+        i === 0
+          ? Msw.envelope(401, "expired_token", "The access token provided has expired")
+          : Msw.envelope(401, "invalid_token", "The access token provided is invalid")
       )
-      const error = yield* Effect.flip(Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal))))
-      assert.isTrue(error._tag === "AuthError" && error.reason === "expired_token")
-      assert.strictEqual(portal.requests.length, 1)
+      const layer = Msw.webhookLayer(portal)
+      const expired = yield* Effect.flip(Msw.callGet().pipe(Effect.provide(layer)))
+      assert.isTrue(expired._tag === "AuthError" && expired.reason === "expired_token")
+      assert.strictEqual(expired._tag === "AuthError" && expired.credential, "webhook")
+      assert.strictEqual(expired.retryPolicy, "never")
+      assert.include(expired.message, "this call used an incoming webhook, which has no access token to renew")
+      assert.notInclude(expired.message, "could not be renewed")
+      assert.notInclude(expired.message, portal.webhookCode)
+      const invalid = yield* Effect.flip(Msw.callGet().pipe(Effect.provide(layer)))
+      assert.include(invalid.message, "an access token is invalid, but this call used an incoming webhook")
+      assert.strictEqual(portal.requests.length, 2)
     }).pipe(Effect.provide(Msw.layer))
   )
+
+  it("an OAuth token that could not be renewed keeps the OAuth wording", () => {
+    const error = Bitrix24Error.fromEnvelope(
+      { error: "expired_token" },
+      { method: "im.recent.get", requestId: "r", status: 401, credential: "oauth" }
+    )
+    assert.include(error.message, "the access token expired and could not be renewed")
+    assert.strictEqual(error.retryPolicy, "after-refresh")
+  })
 })

@@ -31,6 +31,8 @@ export interface CallContext {
   readonly mask: Masker
   /** `oauth` reads the OAuth server's error codes. */
   readonly source: "rest" | "oauth"
+  /** How REST calls are authorized (words auth errors for webhooks). */
+  readonly credential?: "webhook" | "oauth" | undefined
 }
 
 /** A request id: a random UUID. */
@@ -201,7 +203,14 @@ export const envelopeError = (
   envelope: ErrorEnvelope.ErrorEnvelope,
   resetAt?: Parameters<typeof fromEnvelope>[1]["resetAt"]
 ): ApiError =>
-  fromEnvelope(envelope, { method: ctx.method, requestId: ctx.requestId, status, resetAt, source: ctx.source })
+  fromEnvelope(envelope, {
+    method: ctx.method,
+    requestId: ctx.requestId,
+    status,
+    resetAt,
+    source: ctx.source,
+    credential: ctx.credential
+  })
 
 /** A response: status, content type and the whole body as text. */
 export interface RawResponse {
