@@ -13,14 +13,13 @@
  * @since 0.1.0
  */
 
-import * as Http from "node:http"
-import * as Https from "node:https"
+import type * as Http from "node:http"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { AtomDateTime } from "@im-recent/domain"
-import { Emulator, PortalState, Tls } from "@im-recent/emulator"
+import { Emulator, NodeServer, PortalState, Tls } from "@im-recent/emulator"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -213,9 +212,6 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
     return { port: flags.port, host: flags.host, tls, options }
   })
 
-/** Room for long GET query strings (batch by GET); the emulator answers 414 past its own limit. */
-const maxHeaderSize = 80 * 1024
-
 /**
  * Starts the emulator, prints the handshake and runs until interrupted; closing connections on the way out.
  *
@@ -229,7 +225,7 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
       let caFile: string | undefined
       let server: Http.Server
       if (settings.tls._tag === "None") {
-        server = Http.createServer({ maxHeaderSize })
+        server = NodeServer.make()
       } else {
         let cert: string
         let key: string
@@ -249,7 +245,7 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
           cert = yield* read(files.cert)
           key = yield* read(files.key)
         }
-        server = Https.createServer({ cert, key, maxHeaderSize }) as unknown as Http.Server
+        server = NodeServer.make({ tls: { cert, key } })
       }
       const context = yield* Layer.build(
         Emulator.layer(settings.options).pipe(

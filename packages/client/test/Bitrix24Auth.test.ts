@@ -357,7 +357,7 @@ describe("Bitrix24Auth (OAuth)", () => {
       const expired = yield* Effect.flip(Msw.callGet().pipe(Effect.provide(layer)))
       assert.isTrue(expired._tag === "AuthError" && expired.reason === "expired_token")
       assert.strictEqual(expired._tag === "AuthError" && expired.credential, "webhook")
-      assert.strictEqual(expired.retryPolicy, "never")
+      assert.strictEqual(expired._tag === "AuthError" && expired.retryPolicy, "never")
       assert.include(expired.message, "this call used an incoming webhook, which has no access token to renew")
       assert.notInclude(expired.message, "could not be renewed")
       assert.notInclude(expired.message, portal.webhookCode)

@@ -44,6 +44,12 @@ export * as Generator from "./Generator.js"
  */
 export * as Methods from "./Methods.js"
 /**
+ * The `node:http` / `node:https` server the emulator listens on, answering malformed HTTP with an error envelope.
+ *
+ * @since 0.1.0
+ */
+export * as NodeServer from "./NodeServer.js"
+/**
  * The per-method resource ("operating") limit: ten rolling one-minute buckets per webhook or application.
  *
  * @since 0.1.0

@@ -1,0 +1,143 @@
+/**
+ * Malformed HTTP over a real socket: what Node's parser refuses before any handler runs gets the error envelope.
+ */
+import * as Net from "node:net"
+import { NodeHttpServer } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { Emulator, NodeServer } from "@im-recent/emulator"
+import { Effect, Layer } from "effect"
+import { options, secrets } from "./support.js"
+
+/** The emulator on a free loopback port, on a `NodeServer`. */
+const served = Emulator.layer(options()).pipe(
+  Layer.provide(NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" }))
+)
+
+/** Writes `chunks` to a fresh connection and reads until the server closes it (or 5 s pass). */
+const exchange = (port: number, ...chunks: ReadonlyArray<string>) =>
+  Effect.async<string>((resume) => {
+    const socket = Net.connect(port, "127.0.0.1")
+    let received = ""
+    const done = () => resume(Effect.succeed(received))
+    socket.setEncoding("utf8")
+    socket.on("data", (chunk: string) => {
+      received += chunk
+    })
+    socket.on("close", done)
+    socket.on("error", () => socket.destroy())
+    socket.setTimeout(5000, () => socket.destroy())
+    socket.on("connect", () => {
+      for (const chunk of chunks) socket.write(chunk)
+    })
+  })
+
+interface Parsed {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: { readonly error?: string; readonly error_description?: string } | undefined
+}
+
+const parse = (text: string): Parsed => {
+  const [head = "", body = ""] = text.split("\r\n\r\n")
+  const [statusLine = "", ...lines] = head.split("\r\n")
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()])
+  )
+  let json: Parsed["body"]
+  try {
+    json = JSON.parse(body)
+  } catch {
+    json = undefined
+  }
+  return { status: Number(statusLine.split(" ")[1]), headers, body: json }
+}
+
+const portOf = Effect.map(Emulator.Emulator, (emulator) => Number(new URL(emulator.publicUrl).port))
+
+const refused = (answer: string, status: number, fragment: string) => {
+  const parsed = parse(answer)
+  assert.strictEqual(parsed.status, status, answer)
+  assert.match(parsed.headers["content-type"] ?? "", /^application\/json/)
+  assert.strictEqual(parsed.headers.connection, "close")
+  assert.strictEqual(parsed.body?.error, "INVALID_REQUEST", answer)
+  assert.include(parsed.body?.error_description, fragment)
+}
+
+const hookPath = `/rest/1/${secrets.hook1}/im.recent.get`
+
+describe("NodeServer: malformed HTTP gets an error envelope", () => {
+  it.live("a garbage request line: 400", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      refused(yield* exchange(port, "GARBAGE\r\n\r\n"), 400, "request line")
+      refused(yield* exchange(port, "GET /rest/ HTTP/9.x\r\nHost: a\r\n\r\n"), 400, "not valid HTTP")
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("an invalid or repeated Content-Length: 400", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      const post = (lengths: ReadonlyArray<string>) =>
+        `POST ${hookPath} HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n${lengths
+          .map((length) => `Content-Length: ${length}\r\n`)
+          .join("")}\r\n{}`
+      refused(yield* exchange(port, post(["2", "3"])), 400, "Content-Length")
+      refused(yield* exchange(port, post(["abc"])), 400, "Content-Length")
+      refused(yield* exchange(port, post(["-1"])), 400, "Content-Length")
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("a malformed header or chunk: 400", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      refused(yield* exchange(port, `GET ${hookPath} HTTP/1.1\r\nHo st: a\r\n\r\n`), 400, "header")
+      refused(
+        yield* exchange(
+          port,
+          `POST ${hookPath} HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`
+        ),
+        400,
+        "framing"
+      )
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("headers over maxHeaderSize: 431, naming the limit", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      const big = "x".repeat(NodeServer.defaultMaxHeaderSize + 1024)
+      refused(
+        yield* exchange(port, `GET ${hookPath} HTTP/1.1\r\nHost: a\r\nX-Big: ${big}\r\n\r\n`),
+        431,
+        `${NodeServer.defaultMaxHeaderSize} bytes`
+      )
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("the server keeps answering well-formed requests; after an answer on a connection it only closes", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      yield* exchange(port, "GARBAGE\r\n\r\n")
+      const good = parse(yield* exchange(port, `GET ${hookPath} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`))
+      assert.strictEqual(good.status, 200)
+      // a good request, then garbage on the same keep-alive connection: one answer, then the connection closes
+      const both = yield* exchange(port, `GET ${hookPath} HTTP/1.1\r\nHost: a\r\n\r\n`, "GARBAGE\r\n\r\n")
+      assert.strictEqual(both.match(/HTTP\/1\.1 /g)?.length, 1, both)
+      assert.match(both, /^HTTP\/1\.1 200 /)
+    }).pipe(Effect.provide(served))
+  )
+
+  it("refusalOf maps every parser code to a status and a description", () => {
+    assert.deepStrictEqual(NodeServer.refusalOf("HPE_HEADER_OVERFLOW", 1000), {
+      status: 431,
+      description: "The request headers are larger than 1000 bytes"
+    })
+    assert.strictEqual(NodeServer.refusalOf("ERR_HTTP_REQUEST_TIMEOUT", 1000).status, 408)
+    assert.strictEqual(NodeServer.refusalOf(undefined, 1000).status, 400)
+    const answer = NodeServer.answerOf({ status: 400, description: "é" })
+    assert.include(
+      answer,
+      `Content-Length: ${Buffer.byteLength(JSON.stringify({ error: "INVALID_REQUEST", error_description: "é" }))}`
+    )
+  })
+})
