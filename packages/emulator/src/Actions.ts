@@ -86,6 +86,15 @@ interface ReadOutcome {
  * Reads a chat for a member up to `upTo` (or to its last message): the relation's last read id moves forward, the
  * newly read messages of other authors become `delivered` (`NOTIFY_READ`), and when anything was read the reader's
  * rows of that chat get `dateUpdate = stamp`. `undefined` when the user is not a member.
+ *
+ * Nobody else's row moves, the sender's included, as on the server: `Reading\Reader::read` marks the messages
+ * (`ViewUpdater::add` → `MessageCollection::setViewedByOthers`, which sets `NOTIFY_READ`), then bumps only
+ * `RecentReader::updateDateUpdate($userId, $chatId)` → `RecentUpdater::update`, whose filter is
+ * `USER_ID = <the reader>`; `Chat::onAfterMessagesRead` only logs a sync event for the reader, and the sender learns
+ * of the receipt by push (`Pull\ReadMessagesForOpponent`). Sources: `im/lib/V2/Reading/Reader.php`,
+ * `RecentReader.php`, `View/ViewUpdater.php`, `im/lib/V2/Recent/RecentUpdater.php`, `im/lib/V2/Chat.php`
+ * (yuliai/bitrix-modules, 26.250). So every member's item shows `message.status: "delivered"` from the message row
+ * at once, but a delta (`DATE_UPDATE >= LAST_SYNC_DATE`) does not bring it: only a full load does.
  */
 const readChat = (
   tx: Tx,

@@ -371,6 +371,34 @@ describe("im.dialog.read", () => {
       })
   )
 
+  it.effect(
+    "a read receipt does not touch the sender's row (as Reader::read): a full fetch shows delivered, the sender's delta does not",
+    () =>
+      Effect.gen(function* () {
+        const { ok, recent } = yield* session(portal())
+        yield* ok(1, "2026-03-01T12:00:01Z", "im.message.add", { DIALOG_ID: 2, MESSAGE: "to Bob" })
+        yield* ok(1, "2026-03-01T12:00:02Z", "im.message.add", { DIALOG_ID: "chat10", MESSAGE: "to the group" })
+        const before = yield* recent(1, "2026-03-01T12:00:05Z")
+        yield* ok(2, "2026-03-01T12:00:10Z", "im.dialog.read", { DIALOG_ID: 1 })
+        yield* ok(3, "2026-03-01T12:00:11Z", "im.dialog.read", { DIALOG_ID: "chat10" })
+        const after = yield* recent(1, "2026-03-01T12:00:20Z")
+        for (const id of [2, "chat10"]) {
+          const old = before.find((i) => i.id === id)
+          const now = after.find((i) => i.id === id)
+          assert.deepStrictEqual([old.message.status, now.message.status], ["received", "delivered"])
+          assert.strictEqual(now.date_update, old.date_update)
+        }
+        // the group's other reader sees it too, without a bump: only the reader's own row moves
+        const bobsGroup = (yield* recent(2, "2026-03-01T12:00:20Z")).find((i) => i.id === "chat10")
+        assert.strictEqual(bobsGroup.message.status, "delivered")
+        assert.strictEqual(bobsGroup.date_update, "2026-03-01T12:00:02+00:00")
+        const carolsGroup = (yield* recent(3, "2026-03-01T12:00:20Z")).find((i) => i.id === "chat10")
+        assert.strictEqual(carolsGroup.date_update, "2026-03-01T12:00:11+00:00")
+        const delta = yield* recent(1, "2026-03-01T12:00:20Z", { LAST_SYNC_DATE: "2026-03-01T12:00:05+00:00" })
+        assert.deepStrictEqual(delta, [])
+      })
+  )
+
   it.effect("a dialog the caller is not in answers false; a malformed id is DIALOG_ID_EMPTY", () =>
     Effect.gen(function* () {
       const { ok, fail } = yield* session(portal())
