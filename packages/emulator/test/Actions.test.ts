@@ -3,6 +3,7 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as SynchronizedRef from "effect/SynchronizedRef"
+import * as Generator from "../src/Generator.js"
 import { methods } from "../src/Methods.js"
 import * as Portal from "../src/Portal.js"
 import type { PortalState } from "../src/PortalState.js"
@@ -233,6 +234,35 @@ describe("im.recent.hide", () => {
 })
 
 describe("im.message.add", () => {
+  it.effect("never reuses a message id that a row or a relation still names (a deleted last message)", () =>
+    Effect.gen(function* () {
+      // a portal where the deleted message (the generator deletes one chat's last message) had the highest id
+      const generated = Generator.generate({
+        ...Generator.defaults(utc("2026-03-29T01:00:00Z")),
+        seed: 869,
+        users: 6,
+        chats: 5,
+        messages: { perChat: 4 },
+        locale: "en",
+        timeZone: "Europe/Berlin"
+      })
+      const existing = new Set(generated.messages.map((m) => m.id))
+      const dangling = generated.recent.filter((r) => r.messageId > 0 && !existing.has(r.messageId))
+      const highest = Math.max(...dangling.map((r) => r.messageId))
+      assert.isAbove(highest, Math.max(...existing), "precondition: the deleted message had the highest id")
+      const { ok, recent } = yield* session(generated)
+      const dropped = `chat${dangling[0]!.chatId}`
+      assert.isFalse((yield* recent(1, T0)).some((i) => i.id === dropped))
+      const other = generated.relations.find((r) => r.userId === 1 && r.chatId !== dangling[0]!.chatId)!
+      const id = yield* ok(1, T0, "im.message.add", { DIALOG_ID: `chat${other.chatId}`, MESSAGE: "new" })
+      assert.isAbove(id as unknown as number, highest)
+      assert.isFalse(
+        (yield* recent(1, T0)).some((i) => i.id === dropped),
+        "the deleted message stays deleted"
+      )
+    })
+  )
+
   it.effect("to a chat: the new message id, raised rows for every member, counters for the others", () =>
     Effect.gen(function* () {
       const { ok, recent } = yield* session(portal())

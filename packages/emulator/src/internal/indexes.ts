@@ -77,6 +77,8 @@ interface RelationsPart {
   readonly byChat: Map<number, Map<number, Relation>>
   readonly byUser: Map<number, Array<Relation>>
   maxId: number
+  /** The highest `lastReadMessageId`: it can name a message that was deleted since. */
+  maxReadId: number
 }
 
 interface MessagesPart {
@@ -88,6 +90,8 @@ interface MessagesPart {
 
 interface RecentPart {
   readonly byUser: Map<number, Array<RecentRow>>
+  /** The highest `messageId` (`ITEM_MID`): it can name a message that was deleted since. */
+  maxMessageId: number
 }
 
 interface SessionsPart {
@@ -138,9 +142,10 @@ const addRelation = (part: RelationsPart, relation: Relation): void => {
   members.set(relation.userId, relation)
   pushTo(part.byUser, relation.userId, relation)
   if (relation.id > part.maxId) part.maxId = relation.id
+  if (relation.lastReadMessageId > part.maxReadId) part.maxReadId = relation.lastReadMessageId
 }
 const buildRelations = (relations: ReadonlyArray<Relation>): RelationsPart => {
-  const part: RelationsPart = { byId: new Map(), byChat: new Map(), byUser: new Map(), maxId: 0 }
+  const part: RelationsPart = { byId: new Map(), byChat: new Map(), byUser: new Map(), maxId: 0, maxReadId: 0 }
   for (const relation of relations) addRelation(part, relation)
   return part
 }
@@ -162,10 +167,14 @@ const buildMessages = (messages: ReadonlyArray<PortalMessage>): MessagesPart => 
 }
 
 const recentParts = new WeakMap<ReadonlyArray<RecentRow>, RecentPart>()
+const addRecent = (part: RecentPart, row: RecentRow): void => {
+  pushTo(part.byUser, row.userId, row)
+  if (row.messageId > part.maxMessageId) part.maxMessageId = row.messageId
+}
 const buildRecent = (rows: ReadonlyArray<RecentRow>): RecentPart => {
-  const byUser = new Map<number, Array<RecentRow>>()
-  for (const row of rows) pushTo(byUser, row.userId, row)
-  return { byUser }
+  const part: RecentPart = { byUser: new Map(), maxMessageId: 0 }
+  for (const row of rows) addRecent(part, row)
+  return part
 }
 
 const sessionsParts = new WeakMap<ReadonlyArray<OpenLinesSession>, SessionsPart>()
@@ -278,7 +287,8 @@ const build = (state: PortalState): Index => {
     maxRelationId: relations.maxId,
     message: (id) => messages.byId.get(id),
     chatMessages: (chatId) => messages.byChat.get(chatId) ?? EMPTY,
-    maxMessageId: messages.maxId,
+    // ids are never reused, as in the database: a deleted message's id may still be named by a row or a relation
+    maxMessageId: Math.max(messages.maxId, recent.maxMessageId, relations.maxReadId),
     recentOf: (userId) => recent.byUser.get(userId) ?? EMPTY,
     session: (id) => sessions.byId.get(id),
     latestSession: (chatId) => sessions.latestByChat.get(chatId),
@@ -351,6 +361,7 @@ export const commit = (state: PortalState, changes: Changes): PortalState => {
         part.byChat.get(to.chatId)?.set(to.userId, to)
         const bucket = part.byUser.get(to.userId)
         if (bucket !== undefined) replaceIn(bucket, from, to)
+        if (to.lastReadMessageId > part.maxReadId) part.maxReadId = to.lastReadMessageId
       }
       for (const relation of changes.relations.add ?? []) addRelation(part, relation)
       relationsParts.set(next.relations, part)
@@ -390,8 +401,9 @@ export const commit = (state: PortalState, changes: Changes): PortalState => {
       for (const [from, to] of changes.recent.replace ?? []) {
         const bucket = part.byUser.get(from.userId)
         if (bucket !== undefined) replaceIn(bucket, from, to)
+        if (to.messageId > part.maxMessageId) part.maxMessageId = to.messageId
       }
-      for (const row of changes.recent.add ?? []) pushTo(part.byUser, row.userId, row)
+      for (const row of changes.recent.add ?? []) addRecent(part, row)
       recentParts.set(next.recent, part)
     }
   }
