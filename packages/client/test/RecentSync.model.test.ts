@@ -69,7 +69,7 @@ const scenario = fc.record({
   ),
   zoneKnown: fc.boolean(),
   /** The default, or a generous one: then only the clamp judgment of each response protects the sync. */
-  maxDeltaAge: fc.constantFrom(undefined, "7 days", "8 days"),
+  maxDeltaAge: fc.constantFrom<"7 days" | "8 days" | undefined>(undefined, "7 days", "8 days"),
   seed: fc.integer({ min: 1, max: 1000 }),
   steps: fc.array(step, { minLength: 4, maxLength: 16 })
 })
