@@ -421,8 +421,9 @@ export const addressUrl = (address: HttpServer.Address, scheme: "http" | "https"
 }
 
 /**
- * Serves the emulator on the `HttpServer` in context (`NodeHttpServer.layer(createServer, { port, host:
- * "127.0.0.1" })`, or `NodeHttpServer.layerTest`) and provides {@link Emulator}. Without `publicUrl` the
+ * Serves the emulator on the `HttpServer` in context (`NodeHttpServer.layer(() => NodeServer.make(), { port,
+ * host: "127.0.0.1" })`, which also answers malformed HTTP with an error envelope, or `NodeHttpServer.layerTest`)
+ * and provides {@link Emulator}. Without `publicUrl` the
  * emulator announces the server's own address.
  *
  * @since 0.1.0
