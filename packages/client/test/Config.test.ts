@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Bitrix24 } from "@im-recent/client"
-import { ConfigError, ConfigProvider, Effect, Layer } from "effect"
+import { ConfigError, ConfigProvider, DateTime, Effect, Layer, Option } from "effect"
 import * as Msw from "./support/Msw.js"
 
 const SECRET_CODE = "Zq8secretWebhookCode"
@@ -40,6 +40,19 @@ describe("layerConfig", () => {
       assert.strictEqual(portal.requests[0]!.url.pathname, `/rest/5/${SECRET_CODE}/im.recent.get`)
       assert.deepStrictEqual(params, { capacity: 250, drainPerSecond: 5 })
     }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect("BITRIX24_TIME_ZONE gives the portal's zone; absent, none", () =>
+    Effect.gen(function* () {
+      const env = { BITRIX24_WEBHOOK_URL: `https://portal.example.test/rest/5/${SECRET_CODE}/` }
+      const zoneOf = (extra: Record<string, string>) =>
+        Effect.map(Bitrix24.Bitrix24, (bitrix) => Option.map(bitrix.timeZone, DateTime.zoneToString)).pipe(
+          Effect.provide(Bitrix24.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+          withEnv({ ...env, ...extra })
+        )
+      assert.deepStrictEqual(yield* zoneOf({ BITRIX24_TIME_ZONE: " Europe/Berlin " }), Option.some("Europe/Berlin"))
+      assert.deepStrictEqual(yield* zoneOf({}), Option.none())
+    })
   )
 
   it.effect("the OAuth variables configure an OAuth client", () =>
@@ -96,6 +109,7 @@ describe("layerConfig", () => {
         ["BITRIX24_RATE_LIMIT", "fast"],
         ["BITRIX24_TIMEOUT", "soon"],
         ["BITRIX24_RETRY_TIMES", "99"],
+        ["BITRIX24_TIME_ZONE", "Mars/Olympus"],
         ["BITRIX24_PORTAL_URL", "http://portal.example.test"],
         ["BITRIX24_TOKEN_EXPIRES_AT", "tomorrow"]
       ] as const) {
