@@ -100,6 +100,29 @@ const comparable = (item: RecentItem.RecentItem, ignoreStatus: boolean): unknown
   return wire
 }
 
+/** RecentSync and ImRecent over the webhook of USER, with the emulator's app as `fetch`, in the test's runtime. */
+const clientOf = (
+  emulator: Emulator.Service,
+  state: PortalState.PortalState,
+  options: { readonly sync: RecentSync.Options; readonly timeZone?: DateTime.TimeZone | undefined }
+) =>
+  Effect.map(Effect.runtime<never>(), (runtime) => {
+    const handler = HttpApp.toWebHandlerRuntime(runtime)(emulator.app)
+    const fetch: typeof globalThis.fetch = (input, init) =>
+      handler(input instanceof Request && init === undefined ? input : new Request(input, init))
+    const hook = state.webhooks.find((h) => h.userId === USER && h.scopes.includes("im"))!
+    const transport = Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/${USER}/${hook.code}/`), {
+      rateLimit: { capacity: 1_000_000, drainPerSecond: 1_000_000 },
+      retry: RetryPolicy.none,
+      timeZone: options.timeZone
+    }).pipe(
+      Layer.provide(FetchHttpClient.layer),
+      Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)),
+      Layer.provide(Layer.mergeAll(RateLimiter.layerIsolated, OperatingBudget.layerIsolated))
+    )
+    return RecentSync.layerMemory(options.sync).pipe(Layer.provideMerge(ImRecent.layer), Layer.provide(transport))
+  })
+
 describe("RecentSync against the emulator (model-based)", () => {
   it.effect.prop(
     "after every step the snapshot equals a full fetch: nothing missing, nothing stale, never a clamped delta",
@@ -128,24 +151,10 @@ describe("RecentSync against the emulator (model-based)", () => {
           rateLimit: false,
           operatingLimit: false
         })
-        const runtime = yield* Effect.runtime<never>()
-        const handler = HttpApp.toWebHandlerRuntime(runtime)(emulator.app)
-        const fetch: typeof globalThis.fetch = (input, init) =>
-          handler(input instanceof Request && init === undefined ? input : new Request(input, init))
-        const hook = state.webhooks.find((h) => h.userId === USER && h.scopes.includes("im"))!
-        const transport = Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/${USER}/${hook.code}/`), {
-          rateLimit: { capacity: 1_000_000, drainPerSecond: 1_000_000 },
-          retry: RetryPolicy.none,
+        const stack = yield* clientOf(emulator, state, {
+          sync: { fullRefreshEvery: "365 days", maxDeltaAge: run.maxDeltaAge },
           timeZone: run.zoneKnown ? zone : undefined
-        }).pipe(
-          Layer.provide(FetchHttpClient.layer),
-          Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)),
-          Layer.provide(Layer.mergeAll(RateLimiter.layerIsolated, OperatingBudget.layerIsolated))
-        )
-        const stack = RecentSync.layerMemory({ fullRefreshEvery: "365 days", maxDeltaAge: run.maxDeltaAge }).pipe(
-          Layer.provideMerge(ImRecent.layer),
-          Layer.provide(transport)
-        )
+        })
 
         const write = (userId: number, method: string, params: Record<string, unknown>) =>
           Effect.gen(function* () {
@@ -261,24 +270,7 @@ describe("RecentSync against the emulator (model-based)", () => {
         timeZone: "Europe/Berlin"
       })
       const emulator = yield* Emulator.make({ state, startAt: start, rateLimit: false, operatingLimit: false })
-      const runtime = yield* Effect.runtime<never>()
-      const handler = HttpApp.toWebHandlerRuntime(runtime)(emulator.app)
-      const hook = state.webhooks.find((h) => h.userId === USER && h.scopes.includes("im"))!
-      const stack = RecentSync.layerMemory({ fullRefreshEvery: "365 days", maxDeltaAge: "8 days" }).pipe(
-        Layer.provideMerge(ImRecent.layer),
-        Layer.provide(
-          Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/${USER}/${hook.code}/`), {
-            retry: RetryPolicy.none
-          })
-        ),
-        Layer.provide(FetchHttpClient.layer),
-        Layer.provide(
-          Layer.succeed(FetchHttpClient.Fetch, (input, init) =>
-            handler(input instanceof Request && init === undefined ? input : new Request(input, init))
-          )
-        ),
-        Layer.provide(Layer.mergeAll(RateLimiter.layerIsolated, OperatingBudget.layerIsolated))
-      )
+      const stack = yield* clientOf(emulator, state, { sync: { fullRefreshEvery: "365 days", maxDeltaAge: "8 days" } })
       const chats = chatsOfUser(yield* emulator.portal.state.get)
       const other = chats.find((c) => c.chat.type === "P")!
       const sender = other.members.find((m) => m !== USER)!
