@@ -143,7 +143,7 @@ const pinValue = (upper: ReadonlyMap<string, unknown>, name: string): unknown =>
  *
  * - `DIALOG_ID_EMPTY` (400) for a missing or malformed `DIALOG_ID`;
  * - `ACCESS_ERROR` (400) "You don't have access to this chat" when the dialog has no chat (a user never talked to);
- * - `ACCESS_ERROR` (400) "You don't have permission to pin this chat" when the chat does not exist or the caller is
+ * - `ACCESS_ERROR` (400) "You don’t have permission to pin this chat" when the chat does not exist or the caller is
  *   not a member;
  * - `false` when the caller has no row for the dialog (hidden, or a workgroup id) or already has 45 pinned items;
  * - `true` otherwise; the row's `pinned` and `dateUpdate` change only when the pin state does.
@@ -159,7 +159,7 @@ export const pin: Action<boolean> = (state, userId, now, params) => {
   const chatId = Dialog.chatIdOf(index, userId, target)
   if (chatId === 0) return Either.left(error("ACCESS_ERROR", "You don't have access to this chat", 400))
   if (index.chat(chatId) === undefined || index.membership(chatId, userId) === undefined) {
-    return Either.left(error("ACCESS_ERROR", "You don't have permission to pin this chat", 400))
+    return Either.left(error("ACCESS_ERROR", "You don\u2019t have permission to pin this chat", 400))
   }
   const pinned = !Php.looseEqualsString(pinValue(upper, "PIN"), "N")
   const rows = index.recentOf(userId)

@@ -160,7 +160,8 @@ export const get = (
     readed_list: readers,
     manager_list: managers,
     last_message_views: lastMessageViews(index, chat),
-    dialog_id: typeof rawDialogId === "number" ? String(rawDialogId) : rawDialogId
+    // `$result['dialog_id'] = $arParams['DIALOG_ID']`: echoed as sent, a JSON number stays a number
+    dialog_id: rawDialogId
   })
 }
 
@@ -171,16 +172,46 @@ const asMap = (entries: ReadonlyArray<readonly [number, number]>): Json | Readon
   return json
 }
 
+/** `Bitrix\Im\Common::toJson`: keys in camelCase (`CHAT_MUTED` → `chatMuted`), recursively. */
+const toJson = (value: unknown): unknown => {
+  if (value === null || typeof value !== "object") return value
+  if (Array.isArray(value)) return value.map(toJson)
+  const json: Json = {}
+  for (const [key, child] of Object.entries(value)) {
+    const camel = key
+      .toLowerCase()
+      .split("_")
+      .map((word, index) => (index === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+      .join("")
+    json[camel] = toJson(child)
+  }
+  return json
+}
+
 /**
- * `im.counters.get`: the caller's unread counters per chat (`CHAT`, muted ones in `CHAT_MUTED`), per dialog partner
- * (`DIALOG`), per open line (`LINES`), the manually marked items (`CHAT_UNREAD`, `DIALOG_UNREAD`), and the totals.
- * `NOTIFY` counts the unread messages of the caller's notifications chat (`S`); muted chats stay out of the totals;
- * `MESSENGER` is `CHAT + DIALOG + LINES` and `ALL` adds `NOTIFY`. Empty maps are `[]`, as PHP writes them.
+ * `im.counters.get` (`CIMRestService::counterGet`): the caller's unread counters per chat (`CHAT`, muted ones in
+ * `CHAT_MUTED`), per dialog partner (`DIALOG`), per open line (`LINES`), the manually marked items (`CHAT_UNREAD`,
+ * `DIALOG_UNREAD`), and the totals. `NOTIFY` counts the unread messages of the caller's notifications chat (`S`); muted
+ * chats stay out of the totals; `MESSENGER` is `CHAT + DIALOG + LINES` and `ALL` adds `NOTIFY`. Empty maps are `[]`, as
+ * PHP writes them.
+ *
+ * The handler reads its parameters as sent (no upper-casing): `ONLY_COUNTER`, when PHP finds it truthy, keeps only
+ * `TYPE`; `JSON` exactly `"Y"` turns the keys into camelCase (`Common::toJson`: `type.all`, `chatMuted`, …).
  *
  * @since 0.1.0
  * @category methods
  */
-export const counters = (state: PortalState, userId: number): Json => {
+export const counters = (
+  state: PortalState,
+  userId: number,
+  params: Readonly<Record<string, unknown>> = {}
+): unknown => {
+  const all = counterSet(state, userId)
+  const counted = Php.isTruthy(params.ONLY_COUNTER) ? all.TYPE : all
+  return params.JSON === "Y" ? toJson(counted) : counted
+}
+
+const counterSet = (state: PortalState, userId: number): Json & { readonly TYPE: Json } => {
   const index = Indexes.of(state)
   const chat: Array<[number, number]> = []
   const chatMuted: Array<[number, number]> = []

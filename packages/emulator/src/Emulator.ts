@@ -1,43 +1,51 @@
 /**
  * The emulated portal's HTTP surface: Bitrix24's REST endpoint and OAuth token endpoint, as an `HttpApp`, an
- * `HttpServer` layer and a web handler.
+ * `HttpServer` layer and a web handler. The REST endpoint answers as the server's PHP source does (`rest.server`
+ * component, `CRestServer`, `CRestUtil`, `CRestProvider::methodsBatch`; public mirror `yuliai/bitrix-modules`).
  *
  * Routes:
  * - `/rest/{userId}/{code}/{method}` — a webhook call;
- * - `/rest/{method}` — an OAuth call, the token in `Authorization: Bearer`, `auth` or `access_token` (query,
- *   JSON body or form body);
- * - `/oauth/token/` — `grant_type=refresh_token` (GET query or POST form);
+ * - `/rest/{method}` — an OAuth call, the token in `Authorization: Bearer`, `auth` or `access_token` (query, JSON
+ *   body or form body), or a webhook call with `aplogin` / `ap` parameters;
+ * - `/oauth/token/` — `grant_type=refresh_token` (GET query or POST form), the OAuth server's token endpoint.
  *
- * with an optional `.json` suffix, case-insensitive method names, GET query strings, JSON bodies,
- * `application/x-www-form-urlencoded` bodies with PHP-style keys and `multipart/form-data`; unknown query
- * parameters (the SDKs' `bx24_request_id`, `bx24_sdk_ver`, `bx24_sdk_type`) are ignored. Every REST answer
- * carries the `time` object — successes as `{ result, next?, total?, time }`, errors as
- * `{ error, error_description, time }`.
+ * The method is lower-cased; a `.json` or `.xml` suffix picks the transport: `.xml` answers `text/xml` as
+ * `<response><result>…</result>…</response>` (errors too). `/rest/` without a method, or an unknown one, is 404
+ * `ERROR_METHOD_NOT_FOUND` "Method not found!" — looked up before the credentials, so bad credentials do not change
+ * it. Every REST answer carries `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Headers: origin, content-type,
+ * accept` and `X-Content-Type-Options: nosniff`; `OPTIONS` is no exception and runs like `GET` (the server has no
+ * preflight handler). Every answer's `Date` header reads the portal's clock.
  *
- * Status and code choices beyond the documented ones (all `INVALID_REQUEST`, the documented REST code for a
- * refused request, with a description of what was wrong):
- * - malformed JSON, a JSON body that is not an object, a body or parameter that is not UTF-8, keys nested
- *   deeper than the limit, too many parameters, an over-long parameter name, an unreadable multipart body: 400;
- * - a body over `maxBodyBytes`: 413; a URL over `maxUrlLength`: 414; a body with a content type other than
- *   JSON, form or multipart: 415;
- * - a path outside `/rest/` and `/oauth/token/`: 404 `NOT_FOUND`; a `/rest/` path without a known method:
- *   404 `ERROR_METHOD_NOT_FOUND`; a path whose percent-encoding does not decode: 400.
+ * Parameters (`CRestUtil::getRequestData`): the query string, merged with the body of a POST only (another method's
+ * body is ignored); a form or multipart body is read as PHP does; any other body is read raw: as JSON when the
+ * Content-Type is exactly `application/json` — malformed JSON, or JSON that is not an array or object, is dropped
+ * and the call runs on the query string — and otherwise with `parse_str`. Unknown parameters are ignored (the SDKs'
+ * `bx24_request_id`, `bx24_sdk_ver`, `bx24_sdk_type` among them).
  *
- * A `batch` answers 200 with the documented sections; its own `time.operating` is 0 (the outer call is not
- * counted, its commands are). An unexpected defect answers 500 `INTERNAL_SERVER_ERROR`.
+ * Answers: successes `{ result, next?, total?, time }`, errors exactly `{ error, error_description }` with the
+ * server's own texts. A `batch` answers 200 with the documented sections; its own `time.operating` is 0 (the outer
+ * call is not counted, its commands are). An unexpected defect answers 500 `INTERNAL_SERVER_ERROR`.
  *
- * Authentication (documented codes and texts; where the docs offer two codes, the choice is explained):
- * - a webhook with an unknown user id, a wrong code, a fired user, or past its `expiresAt`: 401
- *   `INVALID_CREDENTIALS` "Invalid request credentials" — the 401 the `im.recent.*` pages document, and what a
- *   webhook whose code changed (or lapsed) gets; `NO_AUTH_FOUND` is kept for tokens;
- * - an OAuth call without a token, or with one the portal never issued or a refresh replaced: 401
- *   `NO_AUTH_FOUND` "Wrong authorization data" — the system table's code for an invalid access token;
- * - an expired access token: 401 `expired_token`, the code clients refresh on;
- * - a webhook or token without the method's scope: 403 `insufficient_scope` (inside `batch`, with an empty
- *   description, as the documented batch examples show);
+ * Where the server silently ignores or changes input (a dropped body, an unknown parameter, a flag that is not
+ * exactly `Y`, an unparsable date, a skipped batch command), the emulator answers the same and logs one warning line
+ * saying what was ignored.
+ *
+ * The emulator's own limits (the server has none or other ones; all `INVALID_REQUEST`, the documented REST code for
+ * a refused request, with a description of what was wrong):
+ * - a body or parameter that is not UTF-8 (outside a JSON body), keys nested deeper than the limit, too many
+ *   parameters, an over-long parameter name, an unreadable multipart body: 400;
+ * - a body over `maxBodyBytes`: 413; a URL over `maxUrlLength`: 414;
+ * - a path outside `/rest/` and `/oauth/token/`: 404 `NOT_FOUND`; a path whose percent-encoding does not decode: 400.
+ *
+ * Authentication, after the method is found (texts and statuses as in the source; see `httpAuth`):
+ * - a webhook with an unknown user id or a wrong code, or past its `expiresAt`: 401 `INVALID_CREDENTIALS`; its user
+ *   inactive: 401 `authorization_error`;
+ * - an OAuth call without a token, or with one the portal never issued: 401 `NO_AUTH_FOUND` "Wrong authorization
+ *   data"; an expired access token, or one a refresh replaced: 401 `expired_token`;
+ * - a credential without the method's scope: 401 `insufficient_scope` (inside `batch`, with an empty description);
  * - `/oauth/token/`: 400 `invalid_request` (a missing parameter or an unsupported `grant_type`), 401
  *   `invalid_client` (unknown application or wrong secret), 400 `invalid_grant` (unknown, used, expired or
- *   foreign refresh token), as `{ error, error_description }` without `time`.
+ *   foreign refresh token), as `{ error, error_description }`.
  *
  * Limits are described in {@link RateLimit} and {@link OperatingLimit}, faults in {@link Faults}. Neither
  * webhook codes nor tokens are ever logged, and requests are not traced (the URL of a webhook call holds its
@@ -50,6 +58,7 @@ import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -64,7 +73,7 @@ import * as Faults from "./Faults.js"
 import * as Generator from "./Generator.js"
 import type { Engine } from "./internal/callMethod.js"
 import * as EmulatorClock from "./internal/emulatorClock.js"
-import { dropHeader, errorBody, json, timeObject } from "./internal/httpEnvelope.js"
+import { dropHeader, errorBody, json } from "./internal/httpEnvelope.js"
 import * as OAuthServer from "./internal/oauthServer.js"
 import * as RestPipeline from "./internal/restPipeline.js"
 import * as Methods from "./Methods.js"
@@ -188,7 +197,10 @@ const normalizeUrl = (problems: Array<string>, url: string): string => {
 interface Resolved {
   readonly zoneName: string
   readonly publicUrl: string | undefined
-  readonly engine: Omit<Engine, "portal" | "clock" | "bucket" | "ledgers" | "faultState" | "publicUrl">
+  readonly engine: Omit<
+    Engine,
+    "portal" | "clock" | "bucket" | "ledgers" | "faultState" | "retiredTokens" | "publicUrl"
+  >
   readonly startAtMillis: number | undefined
 }
 
@@ -323,6 +335,7 @@ const makeApp = (engine: Engine): Effect.Effect<HttpApp.Default<never, never>> =
       Effect.flatMap(HttpRouter.params, (params) => rest({ kind: "oauth", method: params.method ?? "" }))
     ),
     HttpRouter.all("/oauth/token", OAuthServer.handle(engine)),
+    HttpRouter.all("/rest", rest({ kind: "oauth", method: "" })),
     HttpRouter.all(
       "/rest/*",
       Effect.flatMap(HttpRouter.params, (params) => {
@@ -332,38 +345,32 @@ const makeApp = (engine: Engine): Effect.Effect<HttpApp.Default<never, never>> =
           : rest({ kind: "webhook", userId: parts[0], code: parts[1], method: parts.slice(2).join("/") })
       })
     ),
-    HttpRouter.all("*", Effect.succeed(json(404, errorBody("NOT_FOUND", "Not found", undefined))))
+    HttpRouter.all("*", Effect.succeed(json(404, errorBody("NOT_FOUND", "Not found"))))
   )
-  const refuse = (status: number, code: string, description: string) =>
-    Effect.gen(function* () {
-      const now = EmulatorClock.toSeconds(yield* engine.clock.nanos)
-      return json(
-        status,
-        errorBody(
-          code,
-          description,
-          timeObject(engine.zone, { start: now, finish: now, processing: 0, operating: undefined })
-        )
-      )
-    })
-  const internalError = refuse(500, "INTERNAL_SERVER_ERROR", "Internal server error")
-  const badPath = refuse(400, "INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8")
+  const internalError = json(500, errorBody("INTERNAL_SERVER_ERROR", "Internal server error"))
+  const badPath = json(400, errorBody("INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8"))
+  // The portal's clock, not the host's, dates every answer (Node keeps a `Date` header that is already set).
+  const dated = (response: HttpServerResponse.HttpServerResponse) =>
+    Effect.map(engine.clock.nanos, (nanos) =>
+      HttpServerResponse.setHeader(response, "date", new Date(EmulatorClock.toMillis(nanos)).toUTCString())
+    )
   return Effect.map(
     HttpRouter.toHttpApp(router).pipe(HttpRouter.withRouterConfig(routerConfig)),
     (app): HttpApp.Default<never, never> =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-        decodablePath(request.url) ? app : badPath
+        decodablePath(request.url) ? app : Effect.succeed(badPath)
       ).pipe(
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
             ? Effect.failCause(cause as Cause.Cause<never>)
-            : Effect.zipRight(
+            : Effect.as(
                 Effect.logError("The emulator failed to answer a request").pipe(
                   Effect.annotateLogs("defect", String(Cause.squash(cause)))
                 ),
                 internalError
               )
-        )
+        ),
+        Effect.flatMap(dated)
       ) as HttpApp.Default<never, HttpServerRequest.HttpServerRequest> as never
   )
 }
@@ -398,7 +405,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, OptionsError
       clock,
       bucket: yield* Ref.make(RateLimit.initial),
       ledgers: yield* Ref.make<ReadonlyMap<string, OperatingLimit.Ledger>>(new Map()),
-      faultState: yield* Ref.make(Faults.initial(options.faults ?? {}))
+      faultState: yield* Ref.make(Faults.initial(options.faults ?? {})),
+      retiredTokens: yield* Ref.make<ReadonlySet<string>>(new Set())
     }
     return { app: yield* makeApp(engine), portal, publicUrl: engine.publicUrl }
   })
@@ -508,3 +516,48 @@ export const webhookUrls = (
       url: `${service.publicUrl}/rest/${hook.userId}/${encodeURIComponent(hook.code)}/`
     }))
   )
+
+/**
+ * An OAuth application of the portal with a user's token pair, as clients use it: the application's id and secret,
+ * the user, the pair, and the REST and token endpoints.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OAuthCredentials {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly userId: number
+  readonly accessToken: string
+  readonly refreshToken: string
+  /** When the access token expires (Unix seconds). */
+  readonly expires: number
+  readonly restUrl: string
+  readonly tokenUrl: string
+}
+
+/**
+ * The portal's first OAuth application that holds a token pair, with that pair (as it is now: a refresh replaces
+ * it); `undefined` when the portal has none.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const oauthCredentials = (service: Service): Effect.Effect<OAuthCredentials | undefined> =>
+  Effect.map(Ref.get(service.portal.state), (state) => {
+    for (const pair of state.oauthTokens) {
+      const app = state.oauthApps.find((candidate) => candidate.clientId === pair.clientId)
+      if (app === undefined) continue
+      return {
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        userId: pair.userId,
+        accessToken: pair.accessToken,
+        refreshToken: pair.refreshToken,
+        expires: pair.accessExpiresAt,
+        restUrl: `${service.publicUrl}/rest/`,
+        tokenUrl: `${service.publicUrl}/oauth/token/`
+      }
+    }
+    return undefined
+  })

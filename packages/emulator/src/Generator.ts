@@ -22,7 +22,7 @@
  *   "new employee" row (`userId` 0, read by `im.recent.list` only);
  * - an `im` webhook for every employee who ever logged in (fired ones included: the portal must refuse them), a
  *   webhook of user 1 without `im` (`insufficient_scope`), and an OAuth application with a token pair for user 1
- *   (valid for an hour after `now`).
+ *   (the access token valid for an hour after `now`, the refresh token for 180 days).
  *
  * @since 0.1.0
  */
@@ -780,7 +780,7 @@ export const generate = (options: Options): PortalState => {
     refreshToken: rng.string(70, "0123456789abcdef"),
     scopes: app.scopes,
     accessExpiresAt: nowSeconds + 3600,
-    refreshExpiresAt: nowSeconds + 28 * 86_400
+    refreshExpiresAt: nowSeconds + 180 * 86_400
   }
 
   return {

@@ -67,5 +67,5 @@ export const methods: ReadonlyMap<string, Method> = new Map<string, Method>([
     "im.dialog.get",
     checkedReading((state, context, params) => DialogRead.get(state, context.userId, context.now, params))
   ],
-  ["im.counters.get", reading((state, context) => DialogRead.counters(state, context.userId))]
+  ["im.counters.get", reading((state, context, params) => DialogRead.counters(state, context.userId, params))]
 ])

@@ -19,16 +19,20 @@ const portal = () => {
 }
 
 describe("im.dialog.get", () => {
-  it.effect("answers the chat of a dialog the caller is in, with dialog_id echoed", () =>
-    Effect.gen(function* () {
-      const chat = yield* DialogRead.get(portal(), 1, now, { DIALOG_ID: "chat10" })
-      assert.deepStrictEqual(
-        [chat.id, chat.dialog_id, chat.role, chat.user_counter, chat.message_count, chat.counter],
-        [10, "chat10", "member", 3, 1, 0]
-      )
-      const dialog = yield* DialogRead.get(portal(), 1, now, { DIALOG_ID: 2 })
-      assert.deepStrictEqual([dialog.id, dialog.dialog_id, dialog.counter, dialog.unread_id], [20, "2", 1, 100])
-    })
+  it.effect(
+    "answers the chat of a dialog the caller is in, with dialog_id echoed with its JSON type (CIMRestService::dialogGet)",
+    () =>
+      Effect.gen(function* () {
+        const chat = yield* DialogRead.get(portal(), 1, now, { DIALOG_ID: "chat10" })
+        assert.deepStrictEqual(
+          [chat.id, chat.dialog_id, chat.role, chat.user_counter, chat.message_count, chat.counter],
+          [10, "chat10", "member", 3, 1, 0]
+        )
+        const dialog = yield* DialogRead.get(portal(), 1, now, { DIALOG_ID: 2 })
+        assert.deepStrictEqual([dialog.id, dialog.dialog_id, dialog.counter, dialog.unread_id], [20, 2, 1, 100])
+        const asText = yield* DialogRead.get(portal(), 1, now, { DIALOG_ID: "2" })
+        assert.strictEqual(asText.dialog_id, "2")
+      })
   )
 
   it.effect("errors: DIALOG_ID_EMPTY (400), ACCESS_ERROR (403) without access, ACCESS_ERROR (400) without a chat", () =>

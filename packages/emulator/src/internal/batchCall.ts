@@ -1,28 +1,38 @@
 /**
- * `batch`: up to 50 commands in one request, each `method?query` run as the batch's caller.
+ * `batch`, as `CRestProvider::methodsBatch` runs it: up to 50 commands, each `method?query`, as the batch's caller.
  *
- * - `cmd` is a record (named commands) or a list; each command's query is decoded like a query string (values
- *   URL-encoded inside the command; a form-encoded batch therefore encodes them twice);
- * - `halt` (`true`, `1`, `"1"`, `"true"`, `"Y"`) stops at the first failed command; by default all run;
- * - commands past the 50th fail with `ERROR_BATCH_LENGTH_EXCEEDED`, a nested `batch` with
- *   `ERROR_BATCH_METHOD_NOT_ALLOWED`, each in `result_error` under its key (the batch itself answers 200, as
- *   `batch.md` documents for failed sub-requests);
- * - a command without the method's scope fails with `insufficient_scope` and an empty description, as the
- *   documented batch examples show;
- * - `$result[name][field]…` in a command's values is replaced by the earlier command's result;
- * - each command counts against its own method's operating limit; the batch counts once against the rate
- *   limit (upstream) and not against any operating limit.
+ * - parameter names are read upper-cased (`cmd`, `CMD`, `Halt`…); `halt` stops at the first failed command when PHP
+ *   finds it truthy (`"false"` and `"N"` included; `""`, `"0"`, `0`, `false` not);
+ * - `cmd` is a record (named commands) or a list; anything else runs nothing. A command that is not a string is
+ *   skipped without an entry, but counts towards the 50;
+ * - each command is split by `parse_url`: the path is the method, matched after lower-casing, with no `.json` /
+ *   `.xml` suffix stripping (`im.recent.get.json` is an unknown method); `batch` (as written), `download` and
+ *   `upload`: `ERROR_BATCH_METHOD_NOT_ALLOWED`; `BATCH` in another case reaches the batch method itself and runs a
+ *   nested batch, as on the server;
+ * - the query is read with `parse_str`, then references are replaced (`CRestUtil::processBatchElement`):
+ *   `$result[name][key]…`, `$next[…]`, `$total[…]`, `$time[…]`, `$error[…]`, matched case-insensitively but looked up
+ *   as written, so `$RESULT[…]` finds nothing; a path stops at the first missing key and keeps what it reached; a
+ *   value that is a whole reference becomes the value itself (any type, `null` when nothing was found), a reference
+ *   inside a longer string is replaced only by a string or number;
+ * - commands past the 50th fail with `ERROR_BATCH_LENGTH_EXCEEDED`, each in `result_error` under its key (the batch
+ *   itself answers 200); a command without the method's scope fails with `insufficient_scope` and an empty
+ *   description (`CRestServerBatchItem::checkAuth`);
+ * - each command counts against its own method's operating limit; the batch counts once against the rate limit
+ *   (upstream) and not against any operating limit.
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as PhpQuery from "../PhpQuery.js"
-import { type Engine, invoke } from "./callMethod.js"
+import { type Engine, invoke, operatingAt } from "./callMethod.js"
+import { toSeconds } from "./emulatorClock.js"
 import { type Credential, hasScope, stripTransport } from "./httpAuth.js"
 import { failure, hoist, type RestFailure, timeObject } from "./httpEnvelope.js"
+import * as Php from "./php.js"
+import * as ServerErrors from "./serverErrors.js"
 
-/** The most commands one batch runs. @internal */
+/** The most commands one batch runs (`CRestUtil::BATCH_MAX_LENGTH`). @internal */
 export const maxCommands = 50
 
 type Entries = Array<readonly [string, unknown]>
@@ -38,155 +48,212 @@ export const section = (entries: Entries): unknown => {
   return record
 }
 
-const findParam = (params: PhpQuery.Params, name: string): unknown => {
-  for (const key of Object.keys(params)) if (key.toLowerCase() === name) return params[key]
-  return undefined
-}
-
-const haltValues = new Set<unknown>([true, 1, "1", "true", "Y", "y"])
-
-const commandsOf = (value: unknown): Entries =>
+const commandsOf = (value: unknown): Entries | undefined =>
   Array.isArray(value)
     ? value.map((command, index) => [String(index), command] as const)
     : value !== null && typeof value === "object"
       ? Object.entries(value)
-      : []
+      : undefined
 
-/** The method name of a command or a path: lower-case, without a `.json` suffix. @internal */
-export const normalizeMethod = (raw: string): string =>
-  raw
-    .trim()
-    .toLowerCase()
-    .replace(/\.json$/, "")
+/**
+ * `$arResult` of `methodsBatch`: per key (`result`, `next`, `total`, `time`, `error`, and `error_description` once a
+ * command failed), the values by command name, in insertion order.
+ *
+ * @internal
+ */
+export type Results = Map<string, Map<string, unknown>>
 
-const REFERENCE = /\$result\[([^\]]+)\]((?:\[[^\]]*\])*)/g
+/** PCRE's `\s` without the `u` flag. */
+const NOT_SPACE = "[^ \\t\\n\\x0B\\f\\r]*"
 
-const resolve = (
-  results: ReadonlyMap<string, unknown>,
-  name: string,
-  path: string
-): { found: boolean; value: unknown } => {
-  if (!results.has(name)) return { found: false, value: undefined }
-  let value: unknown = results.get(name)
-  for (const segment of path.match(/\[[^\]]*\]/g) ?? []) {
-    const key = segment.slice(1, -1)
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key))
-      return { found: false, value: undefined }
-    value = (value as Record<string, unknown>)[key]
+/** `isset($r[$key])` then `$r[$key]`, on a PHP array (a JS array or record) or a string offset. */
+const step = (value: unknown, key: string): { readonly found: boolean; readonly value: unknown } => {
+  if (typeof value === "string") {
+    const index = /^(?:0|[1-9][0-9]*)$/.test(key) ? Number(key) : -1
+    return index >= 0 && index < value.length ? { found: true, value: value[index] } : { found: false, value }
   }
-  return { found: true, value }
+  if (value !== null && typeof value === "object" && Object.hasOwn(value, key)) {
+    const child = (value as Record<string, unknown>)[key]
+    if (child !== null && child !== undefined) return { found: true, value: child }
+  }
+  return { found: false, value }
 }
 
-/** Replaces `$result[…]` references in every string of a command's parameters. @internal */
-export const substitute = (value: unknown, results: ReadonlyMap<string, unknown>): unknown => {
-  if (typeof value === "string") {
-    if (!value.includes("$result[")) return value
-    const whole = new RegExp(`^${REFERENCE.source}$`).exec(value)
-    if (whole !== null) {
-      const resolved = resolve(results, whole[1], whole[2])
-      return resolved.found ? resolved.value : value
+/**
+ * `CRestUtil::processBatchElement` for one string value: its references replaced.
+ *
+ * @internal
+ */
+export const substituteString = (query: string, results: Results): unknown => {
+  const keys = [...results.keys()]
+  if (keys.length === 0 || !query.includes("$")) return query
+  const pattern = new RegExp(`\\$(${keys.join("|")})(${NOT_SPACE})`, "gi")
+  let current: unknown = query
+  for (const match of query.matchAll(pattern)) {
+    const segments = [...match[2].matchAll(/\[([^\]]+)\]/g)].map((segment) => segment[1])
+    if (segments.length === 0) continue
+    // the key as written: `$RESULT` matches the pattern but `$arResult['RESULT']` does not exist
+    const root = results.get(match[1])
+    let reached: unknown = root === undefined ? null : Object.fromEntries(root)
+    for (const segment of segments) {
+      const next = step(reached, segment)
+      if (!next.found) break
+      reached = next.value
     }
-    return value.replace(REFERENCE, (text, name: string, path: string) => {
-      const resolved = resolve(results, name, path)
-      return resolved.found && (typeof resolved.value === "string" || typeof resolved.value === "number")
-        ? String(resolved.value)
-        : text
+    if (match[0] === current) {
+      current = reached
+    } else {
+      const replacement = typeof reached === "number" ? Php.floatToString(reached) : reached
+      if (typeof replacement !== "string" || typeof current !== "string") continue
+      current = current.split(match[0]).join(replacement)
+    }
+  }
+  return current
+}
+
+/**
+ * `CRestUtil::processBatchStructure`: every value of a command's parsed query, references replaced. (Names are
+ * passed through: after `parse_str` a name cannot hold a complete `[…]` reference.)
+ *
+ * @internal
+ */
+export const substitute = (value: unknown, results: Results): unknown => {
+  if (typeof value === "string") return substituteString(value, results)
+  if (value === null || typeof value !== "object") return value
+  const record: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(record, key, {
+      value: substitute(item, results),
+      enumerable: true,
+      writable: true,
+      configurable: true
     })
   }
-  if (Array.isArray(value)) return value.map((item) => substitute(item, results))
-  if (value !== null && typeof value === "object") {
-    const record: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(record, key, {
-        value: substitute(item, results),
-        enumerable: true,
-        writable: true,
-        configurable: true
-      })
-    }
-    return record
-  }
-  return value
+  return Array.isArray(value) ? Object.values(record) : record
 }
 
-/** The batch's `result` and the processing time of its commands. @internal */
+/** `parse_url($call)`: the path and the query, without a fragment. @internal */
+export const splitCommand = (command: string): { readonly path: string; readonly query: string } => {
+  const hash = command.indexOf("#")
+  const text = hash === -1 ? command : command.slice(0, hash)
+  const question = text.indexOf("?")
+  return question === -1
+    ? { path: text, query: "" }
+    : { path: text.slice(0, question), query: text.slice(question + 1) }
+}
+
+/** The batch's `result`, the processing time of its commands, and what was ignored. @internal */
 export interface BatchOutcome {
   readonly result: Record<string, unknown>
   readonly processing: number
+  readonly notes: ReadonlyArray<string>
 }
+
+const record = (results: Results, key: string, name: string, value: unknown) => {
+  let entries = results.get(key)
+  if (entries === undefined) {
+    entries = new Map()
+    results.set(key, entries)
+  }
+  entries.set(name, value)
+}
+
+const sectionOf = (results: Results, key: string): unknown => section([...(results.get(key) ?? new Map())])
 
 /** Runs a batch for `credential`. @internal */
 export const run = (engine: Engine, credential: Credential, params: PhpQuery.Params): Effect.Effect<BatchOutcome> =>
   Effect.gen(function* () {
-    const commands = commandsOf(findParam(params, "cmd"))
-    const halt = haltValues.has(findParam(params, "halt"))
-    const results: Entries = []
-    const errors: Entries = []
-    const totals: Entries = []
-    const nexts: Entries = []
-    const times: Entries = []
-    const byName = new Map<string, unknown>()
+    const upper = Php.upperKeys(params)
+    const halt = Php.isTruthy(upper.get("HALT"))
+    const rawCommands = upper.get("CMD")
+    const commands = commandsOf(rawCommands)
+    const notes: Array<string> = []
+    if (commands === undefined && Php.isSet(rawCommands)) {
+      notes.push(`cmd is a ${typeof rawCommands}, not a list or record of commands: nothing ran`)
+    }
+    const results: Results = new Map(["result", "next", "total", "time", "error"].map((key) => [key, new Map()]))
     let processing = 0
 
-    const fail = (key: string, error: RestFailure) => {
-      errors.push([key, { error: error.code, error_description: error.description }])
-    }
-
-    for (let index = 0; index < commands.length; index++) {
-      const [key, command] = commands[index]
+    let count = 0
+    for (const [name, command] of commands ?? []) {
       let error: RestFailure | undefined
-      if (index >= maxCommands) {
-        error = failure(400, "ERROR_BATCH_LENGTH_EXCEEDED")
-      } else if (typeof command !== "string") {
-        error = failure(400, "INVALID_REQUEST", 'A batch command must be a string "method?query"')
-      } else {
-        const separator = command.indexOf("?")
-        const name = normalizeMethod(separator === -1 ? command : command.slice(0, separator))
-        const query = PhpQuery.parse(separator === -1 ? "" : command.slice(separator + 1), engine.limits.params)
-        const method = engine.portal.methods.get(name)
-        if (name === "batch") {
-          error = failure(405, "ERROR_BATCH_METHOD_NOT_ALLOWED")
-        } else if (Either.isLeft(query)) {
-          error = failure(400, "INVALID_REQUEST", query.left.message)
-        } else if (method === undefined) {
-          error = failure(404, "ERROR_METHOD_NOT_FOUND")
-        } else if (!hasScope(credential, method.scope)) {
-          error = failure(403, "insufficient_scope", "")
+      if (count++ < maxCommands) {
+        if (typeof command !== "string") {
+          notes.push(
+            `cmd[${name}] is a ${command === null ? "null" : typeof command}, not a "method?query" string: skipped`
+          )
+          continue
+        }
+        const { path, query } = splitCommand(command)
+        const parsed = query === "" ? Either.right({}) : PhpQuery.parse(query, engine.limits.params)
+        const method = path.toLowerCase()
+        const handler = engine.portal.methods.get(method)
+        if (path === "batch" || path === "download" || path === "upload") {
+          error = ServerErrors.batchMethodNotAllowed()
+        } else if (Either.isLeft(parsed)) {
+          // the emulator's own limits (PHP's parse_str reads anything)
+          error = failure(400, "INVALID_REQUEST", parsed.left.message)
+        } else if (method === "batch") {
+          const start = toSeconds(yield* engine.clock.nanos)
+          const nested = yield* run(
+            engine,
+            credential,
+            stripTransport(substitute(parsed.right, results) as PhpQuery.Params)
+          )
+          const finish = toSeconds(yield* engine.clock.nanos)
+          processing += nested.processing
+          notes.push(...nested.notes.map((note) => `cmd[${name}] ${note}`))
+          record(results, "result", name, nested.result)
+          const operating = yield* operatingAt(engine, credential, method, start)
+          record(
+            results,
+            "time",
+            name,
+            timeObject(engine.zone, { start, finish, processing: nested.processing, operating })
+          )
+        } else if (handler === undefined) {
+          error = ServerErrors.methodNotFound()
+        } else if (!hasScope(credential.scopes, handler.scope)) {
+          error = ServerErrors.batchInsufficientScope()
         } else {
           const outcome = yield* invoke(
             engine,
             credential,
-            name,
             method,
-            stripTransport(substitute(query.right, byName) as PhpQuery.Params)
+            handler,
+            stripTransport(substitute(parsed.right, results) as PhpQuery.Params)
           )
           processing += outcome.timing.processing
+          notes.push(...outcome.notes.map((note) => `cmd[${name}] ${method}: ${note}`))
           if (Either.isRight(outcome.result)) {
             const split = hoist(outcome.result.right)
-            results.push([key, split.result])
-            byName.set(key, split.result)
-            if ("total" in split) totals.push([key, split.total])
-            if ("next" in split) nexts.push([key, split.next])
-            times.push([key, timeObject(engine.zone, outcome.timing)])
+            record(results, "result", name, split.result)
+            if ("next" in split) record(results, "next", name, split.next)
+            if ("total" in split) record(results, "total", name, split.total)
+            record(results, "time", name, timeObject(engine.zone, outcome.timing))
           } else {
             error = outcome.result.left
           }
         }
+      } else {
+        error = ServerErrors.batchLengthExceeded()
       }
       if (error !== undefined) {
-        fail(key, error)
+        record(results, "error", name, { error: error.code, error_description: error.description })
+        record(results, "error_description", name, error.description)
         if (halt) break
       }
     }
 
     return {
       result: {
-        result: section(results),
-        result_error: section(errors),
-        result_total: section(totals),
-        result_next: section(nexts),
-        result_time: section(times)
+        result: sectionOf(results, "result"),
+        result_error: sectionOf(results, "error"),
+        result_total: sectionOf(results, "total"),
+        result_next: sectionOf(results, "next"),
+        result_time: sectionOf(results, "time")
       },
-      processing
+      processing,
+      notes
     }
   })

@@ -10,6 +10,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as SynchronizedRef from "effect/SynchronizedRef"
 import type * as Faults from "../Faults.js"
 import * as OperatingLimit from "../OperatingLimit.js"
 import type * as PhpQuery from "../PhpQuery.js"
@@ -19,6 +20,8 @@ import { type EmulatorClock, toMillis, toSeconds } from "./emulatorClock.js"
 import type { Credential } from "./httpAuth.js"
 import { failure, type Operating, type RestFailure, type Timing } from "./httpEnvelope.js"
 import type { RequestLimits } from "./httpRequest.js"
+import * as IgnoredInput from "./ignoredInput.js"
+import * as ServerErrors from "./serverErrors.js"
 
 /** The operating limit's settings. @internal */
 export interface OperatingSettings {
@@ -42,12 +45,15 @@ export interface Engine {
   readonly bucket: Ref.Ref<RateLimit.State>
   readonly ledgers: Ref.Ref<ReadonlyMap<string, OperatingLimit.Ledger>>
   readonly faultState: Ref.Ref<Faults.State>
+  /** Access tokens a refresh replaced: they answer `expired_token`. */
+  readonly retiredTokens: Ref.Ref<ReadonlySet<string>>
 }
 
-/** The outcome of one call: its result or its documented error, and its timing. @internal */
+/** The outcome of one call: its result or its documented error, its timing, and what the method ignored. @internal */
 export interface Outcome {
   readonly result: Either.Either<unknown, RestFailure>
   readonly timing: Timing
+  readonly notes: ReadonlyArray<string>
 }
 
 const ledgerKey = (credential: Credential, method: string) => `${credential.key}\u0000${method}`
@@ -68,8 +74,9 @@ export const operatingAt = (
 }
 
 /**
- * Runs `method` for `credential` with `params`: refused with 429 `OPERATION_TIME_LIMIT` when the method's
- * operating time is already over the limit, otherwise run, measured and counted. Method errors keep their code
+ * Runs `method` for `credential` with `params` (`CRestServer::processCall`): refused with 429 `OPERATION_TIME_LIMIT`
+ * when the method's operating time is already over the limit, otherwise run, measured and counted; the notes say
+ * what the method ignored (see `ignoredInput`). Method errors keep their code
  * and status; a defect becomes 500 `INTERNAL_SERVER_ERROR` (logged without parameters or credentials).
  *
  * @internal
@@ -89,7 +96,8 @@ export const invoke = (
       const ledger = (yield* Ref.get(engine.ledgers)).get(key) ?? OperatingLimit.empty
       if (OperatingLimit.isBlocked(ledger, start, engine.operating.limitSeconds)) {
         return {
-          result: Either.left(failure(429, "OPERATION_TIME_LIMIT")),
+          notes: [],
+          result: Either.left(ServerErrors.operationTimeLimit()),
           timing: {
             start,
             finish: start,
@@ -102,11 +110,10 @@ export const invoke = (
         }
       }
     }
+    const now = DateTime.unsafeMake(toMillis(startNanos))
+    const notes = IgnoredInput.notes(name, params, yield* SynchronizedRef.get(engine.portal.state), now)
     const exit = yield* Effect.exit(
-      method.handler(
-        { userId: credential.userId, now: DateTime.unsafeMake(toMillis(startNanos)), state: engine.portal.state },
-        params
-      )
+      method.handler({ userId: credential.userId, now, state: engine.portal.state }, params)
     )
     const finish = toSeconds(yield* engine.clock.nanos)
     const processing = engine.operating?.cost?.(name) ?? finish - start
@@ -121,16 +128,17 @@ export const invoke = (
       operating = { operating: OperatingLimit.total(ledger, start), resetAt: OperatingLimit.resetAt(ledger, start) }
     }
     const timing: Timing = { start, finish, processing, operating }
-    if (Exit.isSuccess(exit)) return { result: Either.right(exit.value), timing }
+    if (Exit.isSuccess(exit)) return { result: Either.right(exit.value), timing, notes }
     const error = Cause.failureOption(exit.cause)
     if (Option.isSome(error)) {
       return {
         result: Either.left(failure(error.value.status, error.value.code, error.value.description)),
-        timing
+        timing,
+        notes
       }
     }
     yield* Effect.logError(`${name}: the method failed unexpectedly`).pipe(
       Effect.annotateLogs("defect", Cause.isDie(exit.cause) ? String(Cause.squash(exit.cause)) : "interrupted")
     )
-    return { result: Either.left(failure(500, "INTERNAL_SERVER_ERROR")), timing }
+    return { result: Either.left(failure(500, "INTERNAL_SERVER_ERROR")), timing, notes }
   })

@@ -1,6 +1,7 @@
 /**
- * What the REST endpoint writes: the `time` object, the success envelope with `next` / `total` hoisted, and the
- * `{ error, error_description }` envelope.
+ * What the REST endpoint writes: the `time` object, the success envelope with `next` / `total` hoisted, the
+ * `{ error, error_description }` envelope (`CRestServer::outputError`: no `time`), the headers every REST answer
+ * carries (`CRestUtil::sendHeaders`) and the two transports, JSON and XML (`CRestServer::output`).
  *
  * @internal
  */
@@ -10,6 +11,7 @@ import { ErrorEnvelope } from "@im-recent/domain"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
 import * as JsonBytes from "./jsonBytes.js"
+import * as XmlBody from "./xmlBody.js"
 import * as Zone from "./zone.js"
 
 /** A request refused with a documented code. @internal */
@@ -99,15 +101,40 @@ export const successBody = (result: unknown, time: Record<string, number | strin
   }
 }
 
-/** The error envelope `{ error, error_description, time }`. @internal */
-export const errorBody = (
-  code: string,
-  description: string,
-  time: Record<string, number | string> | undefined
-): Record<string, unknown> =>
-  time === undefined
-    ? { error: code, error_description: description }
-    : { error: code, error_description: description, time }
+/** The error envelope, exactly `{ error, error_description }` (`CRestServer::outputError`). @internal */
+export const errorBody = (code: string, description: string): Record<string, unknown> => ({
+  error: code,
+  error_description: description
+})
+
+/** How a REST answer is written: the method path's `.json` / `.xml` suffix chooses (`CRestServer::output`). @internal */
+export type Transport = "json" | "xml"
+
+/** `CRestUtil::sendHeaders`, sent with every REST answer. @internal */
+export const restHeaders: Readonly<Record<string, string>> = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-headers": "origin, content-type, accept",
+  "x-content-type-options": "nosniff"
+}
+
+/** The content type of an XML answer (`CRestServer::sendHeaders`). @internal */
+export const xmlContentType = "text/xml; charset=utf-8"
+
+/** A REST answer in its transport, with {@link restHeaders}; `truncate` cuts the serialised body in the middle. @internal */
+export const restAnswer = (
+  transport: Transport,
+  status: number,
+  body: unknown,
+  truncate = false
+): HttpServerResponse.HttpServerResponse => {
+  if (transport === "json") return json(status, body, truncate, restHeaders)
+  const text = XmlBody.encode(body)
+  return HttpServerResponse.text(truncate ? cut(text) : text, {
+    status,
+    contentType: xmlContentType,
+    headers: restHeaders
+  })
+}
 
 /** The content type of every JSON answer. @internal */
 export const jsonContentType = "application/json; charset=utf-8"
@@ -116,16 +143,19 @@ export const jsonContentType = "application/json; charset=utf-8"
  * A JSON answer (`JSON.stringify(body)`, reusing the bytes of read-only items, see `jsonBytes`); `truncate` cuts the
  * serialised body in the middle. @internal
  */
-export const json = (status: number, body: unknown, truncate = false): HttpServerResponse.HttpServerResponse => {
+export const json = (
+  status: number,
+  body: unknown,
+  truncate = false,
+  headers: Readonly<Record<string, string>> = {}
+): HttpServerResponse.HttpServerResponse => {
   if (truncate) {
-    const text = JSON.stringify(body)
-    return HttpServerResponse.text(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
-      status,
-      contentType: jsonContentType
-    })
+    return HttpServerResponse.text(cut(JSON.stringify(body)), { status, contentType: jsonContentType, headers })
   }
-  return HttpServerResponse.uint8Array(JsonBytes.encode(body), { status, contentType: jsonContentType })
+  return HttpServerResponse.uint8Array(JsonBytes.encode(body), { status, contentType: jsonContentType, headers })
 }
+
+const cut = (text: string): string => text.slice(0, Math.max(1, Math.floor(text.length / 2)))
 
 /** nginx's 502 page. @internal */
 export const badGatewayHtml = `<html>

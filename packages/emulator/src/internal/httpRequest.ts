@@ -1,7 +1,7 @@
 /**
- * Reading a request's parameters the way the portal does: the query string merged with the body
- * (`CRestUtil::getRequestData`: `array_replace($_GET, $_POST)`, the body winning per top-level name), the body
- * read as JSON, `application/x-www-form-urlencoded` or `multipart/form-data`, within size and shape limits.
+ * Reading a request's parameters the way the portal does (`CRestUtil::getRequestData`): the query string merged with
+ * a POST body, the body winning per top-level name, within size and shape limits; what the server drops without an
+ * error (a malformed JSON body, another method's body) is returned as notes for the emulator's warning line.
  *
  * @internal
  */
@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as PhpQuery from "../PhpQuery.js"
 import { failure, type RestFailure } from "./httpEnvelope.js"
+import * as Php from "./php.js"
 
 /** The bounds a request must stay within. @internal */
 export interface RequestLimits {
@@ -36,7 +37,7 @@ export const readBody = (
   request: HttpServerRequest.HttpServerRequest,
   limits: RequestLimits
 ): Effect.Effect<Uint8Array, RestFailure> => {
-  if (request.method === "GET" || request.method === "HEAD") return Effect.succeed(empty)
+  if (request.method !== "POST") return Effect.succeed(empty)
   const source = request.source as { readonly body?: unknown }
   if (typeof source === "object" && source !== null && "body" in source && source.body === null) {
     return Effect.succeed(empty)
@@ -110,29 +111,45 @@ const tooDeep = (value: unknown, max: number): boolean => {
   return false
 }
 
-const jsonParams = (bytes: Uint8Array, limits: RequestLimits): Either.Either<PhpQuery.Params, RestFailure> => {
-  let text: string
-  try {
-    text = utf8.decode(bytes)
-  } catch {
-    return Either.left(failure(400, "INVALID_REQUEST", "The JSON body is not valid UTF-8"))
-  }
+/** Parameters read from a request, and what the server silently ignored on the way (one note each). @internal */
+export interface Read {
+  readonly params: PhpQuery.Params
+  readonly notes: ReadonlyArray<string>
+}
+
+const nothing = (note?: string): Read => ({ params: {}, notes: note === undefined ? [] : [note] })
+
+const dropped = (why: string): Read =>
+  nothing(`the JSON body was dropped (${why}); the call ran with the query-string parameters only`)
+
+/** PHP's `trim` on bytes. */
+const trimBytes = (bytes: Uint8Array): Uint8Array => {
+  let start = 0
+  let end = bytes.length
+  while (start < end && Php.TRIMMED.has(bytes[start])) start++
+  while (end > start && Php.TRIMMED.has(bytes[end - 1])) end--
+  return bytes.subarray(start, end)
+}
+
+/**
+ * A raw `application/json` body as `Bitrix\Main\Web\Json::decode` reads it: malformed JSON (or JSON nested deeper
+ * than `json_decode`'s 512 levels, or not UTF-8) and JSON that is not an array or object are dropped without an error.
+ * A JSON list becomes parameters `0`, `1`, ….
+ */
+const jsonParams = (text: string | undefined, limits: RequestLimits): Read => {
+  if (text === undefined) return dropped("it is not valid UTF-8")
+  const trimmed = Php.trim(text)
+  if (trimmed === "") return nothing()
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(trimmed)
   } catch {
-    return Either.left(failure(400, "INVALID_REQUEST", "The JSON body is malformed"))
+    return dropped("it is not valid JSON")
   }
-  if (Array.isArray(value) && value.length === 0) return Either.right({})
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return Either.left(failure(400, "INVALID_REQUEST", "The JSON body must be an object of parameters"))
-  }
-  if (tooDeep(value, limits.maxJsonDepth)) {
-    return Either.left(
-      failure(400, "INVALID_REQUEST", `The JSON body is nested deeper than ${limits.maxJsonDepth} levels`)
-    )
-  }
-  return Either.right(value as PhpQuery.Params)
+  if (value === null || typeof value !== "object")
+    return dropped(`it is ${value === null ? "null" : `a ${typeof value}`}, not an object of parameters`)
+  if (tooDeep(value, limits.maxJsonDepth)) return dropped(`it is nested deeper than ${limits.maxJsonDepth} levels`)
+  return { params: Array.isArray(value) ? { ...value } : (value as PhpQuery.Params), notes: [] }
 }
 
 const multipartParams = (
@@ -154,41 +171,80 @@ const multipartParams = (
     })
   )
 
-/** The media type of a `Content-Type` header, lower-cased, without parameters. @internal */
+/** The media type of a `Content-Type` header, lower-cased, without parameters (how PHP picks a POST reader). @internal */
 export const mediaType = (contentType: string | undefined): string =>
   (contentType ?? "").split(";")[0].trim().toLowerCase()
 
-/** The body's parameters by its content type; an empty body has none, whatever its type. @internal */
-export const bodyParams = (
-  request: HttpServerRequest.HttpServerRequest,
-  bytes: Uint8Array,
-  limits: RequestLimits
-): Effect.Effect<PhpQuery.Params, RestFailure> => {
-  if (bytes.length === 0) return Effect.succeed({})
-  const contentType = request.headers["content-type"]
-  const type = mediaType(contentType)
-  if (type === "application/json" || type.endsWith("+json")) return jsonParams(bytes, limits)
-  if (type === "application/x-www-form-urlencoded") {
-    return Either.mapLeft(PhpQuery.parse(bytes, limits.params), fromParamsError)
-  }
-  if (type === "multipart/form-data") return multipartParams(bytes, contentType ?? "", limits)
-  return Effect.fail(
-    failure(
-      415,
-      "INVALID_REQUEST",
-      `Unsupported Content-Type ${JSON.stringify(type)}: send application/json, application/x-www-form-urlencoded or multipart/form-data`
-    )
-  )
+/** Whether the request declares a body (a length above 0, or a chunked one). */
+const declaresBody = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const length = Number(request.headers["content-length"] ?? 0)
+  return length > 0 || request.headers["transfer-encoding"] !== undefined
 }
 
-/** Query and body parameters merged, the body winning per top-level name. @internal */
+/**
+ * The body's parameters, as `CRestUtil::getRequestData` reads them:
+ * - only a POST body is read; any other method's body is ignored;
+ * - `application/x-www-form-urlencoded` and `multipart/form-data` (any case: PHP lower-cases the type) are PHP's
+ *   `$_POST`;
+ * - otherwise the raw body is read: as JSON when the type is exactly `application/json` (case-sensitive, parameters
+ *   after `;` cut off), else with `parse_str` (so `text/plain`, a missing type, `application/vnd.api+json` or
+ *   `Application/JSON` carry query-string syntax).
+ *
+ * @internal
+ */
+export const bodyParams = (
+  request: HttpServerRequest.HttpServerRequest,
+  limits: RequestLimits
+): Effect.Effect<Read, RestFailure> =>
+  Effect.gen(function* () {
+    if (request.method !== "POST") {
+      return nothing(
+        declaresBody(request)
+          ? `the ${request.method} request's body was ignored: the server reads the body of POST requests only`
+          : undefined
+      )
+    }
+    const bytes = yield* readBody(request, limits)
+    if (bytes.length === 0) return nothing()
+    const contentType = request.headers["content-type"]
+    const type = mediaType(contentType)
+    if (type === "application/x-www-form-urlencoded") {
+      return { params: yield* Either.mapLeft(PhpQuery.parse(bytes, limits.params), fromParamsError), notes: [] }
+    }
+    if (type === "multipart/form-data") {
+      return { params: yield* multipartParams(bytes, contentType ?? "", limits), notes: [] }
+    }
+    const rawType = (contentType ?? "").replace(/;.*$/, "").trim()
+    if (rawType === "application/json") {
+      let text: string | undefined
+      try {
+        text = utf8.decode(bytes)
+      } catch {
+        text = undefined
+      }
+      return jsonParams(text, limits)
+    }
+    const trimmed = trimBytes(bytes)
+    if (trimmed.length === 0) return nothing()
+    const params = yield* Either.mapLeft(PhpQuery.parse(trimmed, limits.params), fromParamsError)
+    const looksLikeJson = trimmed[0] === 0x7b || trimmed[0] === 0x5b
+    return {
+      params,
+      notes: looksLikeJson
+        ? [
+            `the body looks like JSON but was read as a query string: its Content-Type is ${contentType === undefined ? "missing" : JSON.stringify(rawType)}, and only exactly "application/json" is read as JSON`
+          ]
+        : []
+    }
+  })
+
+/** Query and body parameters merged, the body winning per top-level name (`array_replace`). @internal */
 export const requestParams = (
   request: HttpServerRequest.HttpServerRequest,
   limits: RequestLimits
-): Effect.Effect<PhpQuery.Params, RestFailure> =>
+): Effect.Effect<Read, RestFailure> =>
   Effect.gen(function* () {
     const query = yield* queryParams(request, limits)
-    const bytes = yield* readBody(request, limits)
-    const body = yield* bodyParams(request, bytes, limits)
-    return { ...query, ...body }
+    const body = yield* bodyParams(request, limits)
+    return { params: { ...query, ...body.params }, notes: body.notes }
   })

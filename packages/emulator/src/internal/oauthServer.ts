@@ -1,6 +1,7 @@
 /**
  * The OAuth server's token endpoint, `/oauth/token/` (GET with a query string, or POST form / JSON), for
- * `grant_type=refresh_token`: a new token pair replaces the old one, whose refresh token stops working.
+ * `grant_type=refresh_token`: a new token pair replaces the old one, whose refresh token stops working and whose
+ * access token answers `expired_token` from then on. Refresh tokens last `refreshTokenLifetime` (180 days by default).
  *
  * Errors, as the OAuth server writes them (`{ error, error_description }`, no `time`):
  * - a missing `grant_type`, `client_id`, `client_secret` or `refresh_token`, an unreadable body, or a grant
@@ -17,6 +18,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Ref from "effect/Ref"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import type { OAuthTokenPair, PortalState } from "../PortalState.js"
 import type { Engine } from "./callMethod.js"
@@ -32,7 +34,7 @@ export const handle = (
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const params = yield* requestParams(request, engine.limits).pipe(
+    const { params } = yield* requestParams(request, engine.limits).pipe(
       Effect.mapError((error) => failure(400, "invalid_request", error.description))
     )
     const text = (name: string): string | undefined => {
@@ -48,7 +50,7 @@ export const handle = (
     const now = Math.floor(toSeconds(yield* engine.clock.nanos))
     const issued = yield* SynchronizedRef.modify(
       engine.portal.state,
-      (state: PortalState): readonly [Either.Either<OAuthTokenPair, RestFailure>, PortalState] => {
+      (state: PortalState): readonly [Either.Either<readonly [OAuthTokenPair, string], RestFailure>, PortalState] => {
         const app = state.oauthApps.find((candidate) => candidate.clientId === clientId)
         if (app === undefined || app.clientSecret !== clientSecret) {
           return [Either.left(failure(401, "invalid_client")), state]
@@ -75,12 +77,13 @@ export const handle = (
           refreshExpiresAt: now + engine.refreshTokenLifetime
         }
         return [
-          Either.right(renewed),
+          Either.right([renewed, pair.accessToken] as const),
           { ...state, oauthTokens: state.oauthTokens.map((candidate) => (candidate === pair ? renewed : candidate)) }
         ]
       }
     )
-    const pair = yield* issued
+    const [pair, replaced] = yield* issued
+    yield* Ref.update(engine.retiredTokens, (retired) => new Set([...retired, replaced]))
     const host = new URL(engine.publicUrl).host
     return json(200, {
       access_token: pair.accessToken,
@@ -97,6 +100,6 @@ export const handle = (
     })
   }).pipe(
     Effect.catchTag("RestFailure", (error) =>
-      Effect.succeed(json(error.status, errorBody(error.code, error.description, undefined)))
+      Effect.succeed(json(error.status, errorBody(error.code, error.description)))
     )
   )

@@ -13,13 +13,16 @@
  */
 export const upperKeys = (params: Readonly<Record<string, unknown>>): ReadonlyMap<string, unknown> => {
   const upper = new Map<string, unknown>()
-  for (const key of Object.keys(params))
-    upper.set(
-      key.replace(/[a-z]+/g, (m) => m.toUpperCase()),
-      params[key]
-    )
+  for (const key of Object.keys(params)) upper.set(asciiUpper(key), params[key])
   return upper
 }
+
+/**
+ * A name upper-cased as `array_change_key_case` does it: ASCII letters only.
+ *
+ * @internal
+ */
+export const asciiUpper = (key: string): string => key.replace(/[a-z]+/g, (m) => m.toUpperCase())
 
 /**
  * PHP's `isset($value)`: present and not `null`.
@@ -94,8 +97,8 @@ export const trim = (s: string): string => {
   return start === 0 && end === s.length ? s : s.slice(start, end)
 }
 
-/** Space, `\t`, `\n`, `\r`, NUL and vertical tab. */
-const TRIMMED: ReadonlySet<number> = new Set([0x20, 0x09, 0x0a, 0x0d, 0x00, 0x0b])
+/** The characters (and bytes) `trim()` removes: space, `\t`, `\n`, `\r`, NUL and vertical tab. @internal */
+export const TRIMMED: ReadonlySet<number> = new Set([0x20, 0x09, 0x0a, 0x0d, 0x00, 0x0b])
 
 /**
  * PHP 8's `$value == $string` for a non-numeric string such as `"N"`: strings compare exactly, `true` equals any
@@ -109,4 +112,22 @@ export const looseEqualsString = (value: unknown, s: string): boolean => {
   if (typeof value === "number") return toPhpString(value) === s
   if (value === null || value === undefined) return s === ""
   return false
+}
+
+/**
+ * A number as PHP converts it to a string: integers in full, floats with `precision` = 14 (`%.14G`): `0.1`,
+ * `1772086038.0775`, `1.0E-5`, `1.0E+25`.
+ *
+ * @internal
+ */
+export const floatToString = (value: number): string => {
+  if (Number.isSafeInteger(value)) return String(value)
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? "NAN" : value > 0 ? "INF" : "-INF"
+  const [mantissa, exponentText] = value.toExponential(13).split("e")
+  const exponent = Number(exponentText)
+  if (exponent < -4 || exponent >= 14) {
+    const digits = mantissa.replace(/\.?0+$/, "")
+    return `${digits.includes(".") ? digits : `${digits}.0`}E${exponent < 0 ? "-" : "+"}${Math.abs(exponent)}`
+  }
+  return value.toFixed(13 - exponent).replace(/\.?0+$/, "")
 }

@@ -1,7 +1,9 @@
 /**
- * One REST request, in the portal's order: the rate limit (every HTTP request, before anything is read),
- * injected faults, parameters, authentication, the method (or `batch`), the operating limit, the call, and the
- * envelope with its `time` object.
+ * One REST request, in the portal's order (`rest.server` component, `CRestServer::process`): the rate limit (every
+ * HTTP request, before anything is read), injected faults, the parameters (`CRestUtil::getRequestData`), the method
+ * (an unknown one is `ERROR_METHOD_NOT_FOUND` whatever the credentials), authentication with the method's scope, the
+ * operating limit, the call (or `batch`), and the answer in the path's transport (`.json` or `.xml`) with the
+ * headers of `CRestUtil::sendHeaders`. What the server silently ignored is logged as one warning line.
  *
  * @internal
  */
@@ -21,18 +23,34 @@ import {
   dropHeader,
   errorBody,
   failure,
-  json,
   type RestFailure,
+  restAnswer,
   successBody,
-  type Timing,
+  type Transport,
   timeObject
 } from "./httpEnvelope.js"
 import { requestParams } from "./httpRequest.js"
+import * as ServerErrors from "./serverErrors.js"
 
 /** Where the call came in: a webhook path or the OAuth path. @internal */
 export type Route =
   | { readonly kind: "webhook"; readonly userId: string; readonly code: string; readonly method: string }
   | { readonly kind: "oauth"; readonly method: string }
+
+/**
+ * The method and transport of a path's last segment, as the `rest.server` component reads them: lower-cased, and a
+ * `json` / `xml` suffix after the last dot (not at position 0) chooses the transport and is cut off.
+ *
+ * @internal
+ */
+export const methodPath = (raw: string): { readonly method: string; readonly transport: Transport } => {
+  const lower = raw.toLowerCase()
+  const point = lower.lastIndexOf(".")
+  const suffix = point > 0 ? lower.slice(point + 1) : ""
+  return suffix === "json" || suffix === "xml"
+    ? { method: lower.slice(0, point), transport: suffix }
+    : { method: lower, transport: "json" }
+}
 
 /** Closes the connection without an answer (Node), or marks the answer for the web handler to reject. */
 const dropConnection = (request: HttpServerRequest.HttpServerRequest) =>
@@ -50,19 +68,13 @@ export const handle = (
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     const start = toSeconds(yield* engine.clock.nanos)
-    const method = BatchCall.normalizeMethod(route.method)
+    const { method, transport } = methodPath(route.method)
+    const notes: Array<string> = []
     let credential: HttpAuth.Credential | undefined
     let truncate = false
 
-    const errorResponse = (error: RestFailure, timing?: Timing) =>
-      Effect.gen(function* () {
-        const finish = toSeconds(yield* engine.clock.nanos)
-        const time = timeObject(
-          engine.zone,
-          timing ?? { start, finish, processing: 0, operating: yield* operatingAt(engine, credential, method, start) }
-        )
-        return json(error.status, errorBody(error.code, error.description, time), truncate)
-      })
+    const errorResponse = (error: RestFailure) =>
+      restAnswer(transport, error.status, errorBody(error.code, error.description), truncate)
 
     const served: Effect.Effect<HttpServerResponse.HttpServerResponse, RestFailure> = Effect.gen(function* () {
       const rateLimit = engine.rateLimit
@@ -83,48 +95,50 @@ export const handle = (
           case "internalError":
             return yield* failure(500, "INTERNAL_SERVER_ERROR")
           case "overload":
-            return yield* failure(503, "OVERLOAD_LIMIT")
+            return yield* ServerErrors.overloadLimit()
           case "truncatedJson":
             truncate = true
             break
         }
       }
 
-      const raw = yield* requestParams(request, engine.limits)
+      const read = yield* requestParams(request, engine.limits)
+      notes.push(...read.notes)
+      const raw = read.params
+
+      const handler = engine.portal.methods.get(method)
+      if (method !== "batch" && handler === undefined) return yield* ServerErrors.methodNotFound()
+      // `batch` is in the global scope, which every credential has
+      const scope = handler?.scope ?? ""
       const state = yield* Ref.get(engine.portal.state)
+      const token = HttpAuth.accessToken(request.headers.authorization, raw)
+      const hookParams = route.kind === "oauth" && token === undefined ? HttpAuth.webhookParams(raw) : undefined
       const caller = yield* route.kind === "webhook"
-        ? HttpAuth.webhook(state, route.userId, route.code, start)
-        : HttpAuth.oauth(state, HttpAuth.accessToken(request.headers.authorization, raw), start)
+        ? HttpAuth.webhook(state, route.userId, route.code, scope, start)
+        : hookParams !== undefined
+          ? HttpAuth.webhook(state, hookParams.userId, hookParams.code, scope, start)
+          : HttpAuth.oauth(state, yield* Ref.get(engine.retiredTokens), token, scope, start)
       credential = caller
       const params = HttpAuth.stripTransport(raw)
 
-      if (method === "batch") {
+      if (handler === undefined) {
         const outcome = yield* BatchCall.run(engine, caller, params)
+        notes.push(...outcome.notes)
         const finish = toSeconds(yield* engine.clock.nanos)
         const operating = yield* operatingAt(engine, caller, method, start)
-        return json(
-          200,
-          successBody(
-            outcome.result,
-            timeObject(engine.zone, { start, finish, processing: outcome.processing, operating })
-          ),
-          truncate
-        )
+        const time = timeObject(engine.zone, { start, finish, processing: outcome.processing, operating })
+        return restAnswer(transport, 200, successBody(outcome.result, time), truncate)
       }
 
-      const handler = engine.portal.methods.get(method)
-      if (handler === undefined) return yield* failure(404, "ERROR_METHOD_NOT_FOUND")
-      if (!HttpAuth.hasScope(caller, handler.scope)) return yield* failure(403, "insufficient_scope")
       const outcome = yield* invoke(engine, caller, method, handler, params)
-      if (Either.isLeft(outcome.result)) return yield* errorResponse(outcome.result.left, { ...outcome.timing, start })
-      return json(
-        200,
-        successBody(outcome.result.right, timeObject(engine.zone, { ...outcome.timing, start })),
-        truncate
-      )
+      notes.push(...outcome.notes)
+      if (Either.isLeft(outcome.result)) return errorResponse(outcome.result.left)
+      const time = timeObject(engine.zone, { ...outcome.timing, start })
+      return restAnswer(transport, 200, successBody(outcome.result.right, time), truncate)
     })
 
-    const response = yield* Effect.catchTag(served, "RestFailure", (error) => errorResponse(error))
+    const response = yield* Effect.catchTag(served, "RestFailure", (error) => Effect.succeed(errorResponse(error)))
+    if (notes.length > 0) yield* Effect.logWarning(`${method === "" ? "/rest/" : method}: ${notes.join("; ")}`)
     yield* Effect.logDebug("REST call").pipe(
       Effect.annotateLogs({ method, status: response.status, caller: credential?.kind ?? "anonymous" })
     )

@@ -30,12 +30,19 @@ describe("webhook authentication", () => {
     })
   )
 
-  it.effect("an expired webhook, or one whose user was fired: 401 INVALID_CREDENTIALS", () =>
-    Effect.gen(function* () {
-      const emulator = yield* Emulator.make(options())
-      error(yield* call(emulator, get(`${base}/rest/1/${secrets.expiredHook}/test.echo`)), 401, "INVALID_CREDENTIALS")
-      error(yield* call(emulator, get(`${base}/rest/3/${secrets.firedHook}/test.echo`)), 401, "INVALID_CREDENTIALS")
-    })
+  it.effect(
+    "an expired webhook: 401 INVALID_CREDENTIALS; one whose user was fired: 401 authorization_error (APAuth\\Auth::onRestCheckAuth, makeAuth fails)",
+    () =>
+      Effect.gen(function* () {
+        const emulator = yield* Emulator.make(options())
+        error(yield* call(emulator, get(`${base}/rest/1/${secrets.expiredHook}/test.echo`)), 401, "INVALID_CREDENTIALS")
+        error(
+          yield* call(emulator, get(`${base}/rest/3/${secrets.firedHook}/test.echo`)),
+          401,
+          "authorization_error",
+          "Unable to authorize user"
+        )
+      })
   )
 
   it.effect("a webhook expires when the clock passes its expiry", () =>
@@ -48,12 +55,12 @@ describe("webhook authentication", () => {
     })
   )
 
-  it.effect("a webhook without the method's scope: 403 insufficient_scope", () =>
+  it.effect("a webhook without the method's scope: 401 insufficient_scope (APAuth\\Auth::check, OAuthException)", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator.make(options())
       error(
         yield* call(emulator, get(`${base}/rest/1/${secrets.userScopeOnly}/im.recent.get`)),
-        403,
+        401,
         "insufficient_scope",
         "The request requires higher privileges than provided by the webhook token"
       )
@@ -93,10 +100,15 @@ describe("OAuth authentication", () => {
     })
   )
 
-  it.effect("a token without the method's scope: 403 insufficient_scope", () =>
+  it.effect("a token without the method's scope: 401 insufficient_scope (OAuth\\Auth::onRestCheckAuth)", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator.make(options())
-      error(yield* call(emulator, get(`${base}/rest/user.get?auth=${secrets.access2}`)), 403, "insufficient_scope")
+      error(
+        yield* call(emulator, get(`${base}/rest/user.get?auth=${secrets.access2}`)),
+        401,
+        "insufficient_scope",
+        "The request requires higher privileges than provided by the access token"
+      )
     })
   )
 })
@@ -111,34 +123,41 @@ describe("/oauth/token/ refresh_token grant", () => {
       ...overrides
     })}`
 
-  it.effect("issues a new pair in the documented shape; the old refresh and access tokens stop working", () =>
-    Effect.gen(function* () {
-      const emulator = yield* Emulator.make(options({ publicUrl: "https://portal.test:8443" }))
-      yield* TestClock.adjust("10 minutes")
-      const answer = yield* call(emulator, get(refreshUrl(secrets.refresh1)))
-      assert.strictEqual(answer.status, 200, answer.text)
-      assert.deepStrictEqual(Object.keys(answer.body), Object.keys(refreshFixture))
-      const token = Schema.decodeUnknownSync(OAuthToken.TokenResponse, { onExcessProperty: "error" })(answer.body)
-      assert.strictEqual(token.client_endpoint, "https://portal.test:8443/rest/")
-      assert.strictEqual(token.domain, "portal.test:8443")
-      assert.strictEqual(token.expires_in, 3600)
-      assert.strictEqual(token.expires, START + 600 + 3600)
-      assert.strictEqual(token.user_id, 1)
-      assert.strictEqual(token.scope, "im,user")
-      assert.match(token.member_id, /^[0-9a-f]{32}$/)
-      const access = Redacted.value(token.access_token)
-      assert.notStrictEqual(access, secrets.access1)
+  it.effect(
+    "issues a new pair in the documented shape; the old refresh token stops working, the old access token answers expired_token",
+    () =>
+      Effect.gen(function* () {
+        const emulator = yield* Emulator.make(options({ publicUrl: "https://portal.test:8443" }))
+        yield* TestClock.adjust("10 minutes")
+        const answer = yield* call(emulator, get(refreshUrl(secrets.refresh1)))
+        assert.strictEqual(answer.status, 200, answer.text)
+        assert.deepStrictEqual(Object.keys(answer.body), Object.keys(refreshFixture))
+        const token = Schema.decodeUnknownSync(OAuthToken.TokenResponse, { onExcessProperty: "error" })(answer.body)
+        assert.strictEqual(token.client_endpoint, "https://portal.test:8443/rest/")
+        assert.strictEqual(token.domain, "portal.test:8443")
+        assert.strictEqual(token.expires_in, 3600)
+        assert.strictEqual(token.expires, START + 600 + 3600)
+        assert.strictEqual(token.user_id, 1)
+        assert.strictEqual(token.scope, "im,user")
+        assert.match(token.member_id, /^[0-9a-f]{32}$/)
+        const access = Redacted.value(token.access_token)
+        assert.notStrictEqual(access, secrets.access1)
 
-      const again = yield* call(emulator, get(refreshUrl(secrets.refresh1)))
-      error(again, 400, "invalid_grant")
-      error(yield* call(emulator, get(`${base}/rest/test.echo?auth=${secrets.access1}`)), 401, "NO_AUTH_FOUND")
-      const withNew = yield* call(emulator, get(`${base}/rest/test.echo?auth=${access}`))
-      assert.strictEqual(withNew.status, 200)
-      assert.strictEqual(withNew.body.result.userId, 1)
+        const again = yield* call(emulator, get(refreshUrl(secrets.refresh1)))
+        error(again, 400, "invalid_grant")
+        error(
+          yield* call(emulator, get(`${base}/rest/test.echo?auth=${secrets.access1}`)),
+          401,
+          "expired_token",
+          "The access token provided has expired"
+        )
+        const withNew = yield* call(emulator, get(`${base}/rest/test.echo?auth=${access}`))
+        assert.strictEqual(withNew.status, 200)
+        assert.strictEqual(withNew.body.result.userId, 1)
 
-      const chained = yield* call(emulator, get(refreshUrl(Redacted.value(token.refresh_token))))
-      assert.strictEqual(chained.status, 200)
-    })
+        const chained = yield* call(emulator, get(refreshUrl(Redacted.value(token.refresh_token))))
+        assert.strictEqual(chained.status, 200)
+      })
   )
 
   it.effect("accepts a POST form body (how the JS SDK refreshes) without a trailing slash", () =>

@@ -119,7 +119,8 @@ describe("batch", () => {
       })
       const result = batchResult(yield* call(emulator, postForm(`${hook1}/batch.json`, body)))
       assert.deepStrictEqual(result.result.first.params, { text: "a&b=c d", FILTER: { ">ID": "5" } })
-      assert.deepStrictEqual(result.result.second.params, { name: "a&b=c d!" })
+      // `\$(result|…)([^\s]*)` runs to the next whitespace: the "!" is part of the reference, which is then whole
+      assert.deepStrictEqual(result.result.second.params, { name: "a&b=c d" })
     })
   )
 
@@ -162,7 +163,7 @@ describe("batch", () => {
   )
 
   it.effect(
-    "a nested batch fails with ERROR_BATCH_METHOD_NOT_ALLOWED; unknown methods with ERROR_METHOD_NOT_FOUND",
+    "batch as a command: ERROR_BATCH_METHOD_NOT_ALLOWED; unknown methods (a .json suffix included): ERROR_METHOD_NOT_FOUND (CRestProvider::methodsBatch)",
     () =>
       Effect.gen(function* () {
         const emulator = yield* Emulator.make(options())
@@ -184,11 +185,8 @@ describe("batch", () => {
             error: "ERROR_BATCH_METHOD_NOT_ALLOWED",
             error_description: "Method is not allowed for batch usage"
           },
-          inner2: {
-            error: "ERROR_BATCH_METHOD_NOT_ALLOWED",
-            error_description: "Method is not allowed for batch usage"
-          },
-          missing: { error: "ERROR_METHOD_NOT_FOUND", error_description: "Method not found" }
+          inner2: { error: "ERROR_METHOD_NOT_FOUND", error_description: "Method not found!" },
+          missing: { error: "ERROR_METHOD_NOT_FOUND", error_description: "Method not found!" }
         })
         assert.deepStrictEqual(Object.keys(result.result), ["fine"])
       })
