@@ -142,6 +142,16 @@ export const splitCommand = (command: string): { readonly path: string; readonly
     : { path: text.slice(0, question), query: text.slice(question + 1) }
 }
 
+/** What a JSON value is, for a note. */
+const kindOf = (value: unknown): string =>
+  value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "a list"
+      : typeof value === "object"
+        ? "an object"
+        : `a ${typeof value}`
+
 /** The batch's `result`, the processing time of its commands, and what was ignored. @internal */
 export interface BatchOutcome {
   readonly result: Record<string, unknown>
@@ -169,7 +179,7 @@ export const run = (engine: Engine, credential: Credential, params: PhpQuery.Par
     const commands = commandsOf(rawCommands)
     const notes: Array<string> = []
     if (commands === undefined && Php.isSet(rawCommands)) {
-      notes.push(`cmd is a ${typeof rawCommands}, not a list or record of commands: nothing ran`)
+      notes.push(`cmd is ${kindOf(rawCommands)}, not a list or record of commands: nothing ran`)
     }
     const results: Results = new Map(["result", "next", "total", "time", "error"].map((key) => [key, new Map()]))
     let processing = 0
@@ -179,9 +189,7 @@ export const run = (engine: Engine, credential: Credential, params: PhpQuery.Par
       let error: RestFailure | undefined
       if (count++ < maxCommands) {
         if (typeof command !== "string") {
-          notes.push(
-            `cmd[${name}] is a ${command === null ? "null" : typeof command}, not a "method?query" string: skipped`
-          )
+          notes.push(`cmd[${name}] is ${kindOf(command)}, not a "method?query" string: skipped`)
           continue
         }
         const { path, query } = splitCommand(command)

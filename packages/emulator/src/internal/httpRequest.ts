@@ -175,10 +175,12 @@ const multipartParams = (
 export const mediaType = (contentType: string | undefined): string =>
   (contentType ?? "").split(";")[0].trim().toLowerCase()
 
-/** Whether the request declares a body (a length above 0, or a chunked one). */
+/** Whether the request has a body: a length above 0 or a chunked one (Node), or a web `Request`'s body stream. */
 const declaresBody = (request: HttpServerRequest.HttpServerRequest): boolean => {
   const length = Number(request.headers["content-length"] ?? 0)
-  return length > 0 || request.headers["transfer-encoding"] !== undefined
+  if (length > 0 || request.headers["transfer-encoding"] !== undefined) return true
+  const source = request.source as { readonly body?: unknown }
+  return source instanceof Request && source.body !== null
 }
 
 /**

@@ -207,9 +207,9 @@ export const notes = (
   if (ignored.length > 0) {
     const upperOnly =
       reads.caseSensitive && ignored.some((key) => known.has(Php.asciiUpper(key)))
-        ? ` (${method} reads ${reads.names.join(" and ")} in upper case only)`
+        ? `; it reads ${reads.names.join(" and ")}, in upper case only`
         : ""
-    out.push(`${method} does not read ${ignored.join(", ")}: ignored${upperOnly}`)
+    out.push(`ignored ${ignored.join(", ")} (not read by this method${upperOnly})`)
   }
   for (const flag of reads.flags ?? []) {
     const value = named.get(flag)
