@@ -175,7 +175,8 @@ export const AuthReason = Schema.Literal(
   "WRONG_AUTH_TYPE",
   "METHOD_CONFIRM_WAITING",
   "METHOD_CONFIRM_DENIED",
-  "ACCESS_DENIED"
+  "ACCESS_DENIED",
+  "authorization_error"
 )
 
 /**
@@ -195,7 +196,8 @@ const authHints: Record<AuthReason, string> = {
   WRONG_AUTH_TYPE: "this method is not available with this kind of authorization",
   METHOD_CONFIRM_WAITING: "the method waits for an administrator's confirmation",
   METHOD_CONFIRM_DENIED: "an administrator denied this method",
-  ACCESS_DENIED: "the REST API is available on commercial plans only"
+  ACCESS_DENIED: "the REST API is available on commercial plans only",
+  authorization_error: "the user behind the webhook or token cannot be signed in (dismissed or blocked)"
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from "@im-recent/client"
 import { RecentItem } from "@im-recent/domain"
 import { Emulator } from "@im-recent/emulator"
-import { Chunk, Effect, Either, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
+import { Chunk, Effect, Either, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
 
 const NOW = "2026-03-02T12:00:00Z"
 
@@ -186,5 +186,43 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
         )
       )
     )
+  )
+
+  it.effect("maps the server's exact error bodies, as the emulator sends them, to typed errors", () =>
+    Effect.gen(function* () {
+      const service = yield* Emulator.Emulator
+      const state = yield* service.portal.state.get
+      const urls = yield* Emulator.webhookUrls(service)
+      const urlOf = (predicate: (hook: (typeof state.webhooks)[number]) => boolean) =>
+        urls[state.webhooks.findIndex(predicate)]!.url
+      const active = new Set(state.users.filter((user) => user.active).map((user) => user.id))
+      const imHook = urlOf((hook) => hook.scopes.includes("im") && active.has(hook.userId))
+      const callWith = (url: string, method: string) =>
+        Effect.flatMap(Bitrix24.Bitrix24, (bitrix) => bitrix.call(method, {}, Schema.Unknown)).pipe(
+          Effect.provide(
+            Bitrix24.layerWebhook(Redacted.make(url), { retry: RetryPolicy.none }).pipe(
+              Layer.provide(
+                Layer.mergeAll(NodeHttpClient.layerUndici, RateLimiter.layerIsolated, OperatingBudget.layerIsolated)
+              )
+            )
+          )
+        )
+      const failure = (url: string, method: string) => Effect.flip(callWith(url, method))
+      const notFound = yield* failure(imHook, "im.no.such.method")
+      assert.strictEqual(notFound._tag, "MethodNotFound")
+      const auth = [
+        [urlOf((hook) => !hook.scopes.includes("im")), "insufficient_scope"],
+        [urlOf((hook) => hook.scopes.includes("im") && !active.has(hook.userId)), "authorization_error"],
+        [imHook.replace(/\/[^/]+\/$/, "/wrongcode0000000/"), "INVALID_CREDENTIALS"]
+      ] as const
+      for (const [url, reason] of auth) {
+        const error = yield* failure(url, "im.recent.get")
+        assert.strictEqual(error._tag === "AuthError" ? error.reason : error._tag, reason)
+      }
+      // the first call runs and spends 5 s of the 1 s budget; the next is refused
+      yield* callWith(imHook, "im.recent.get")
+      const blocked = yield* failure(imHook, "im.recent.get")
+      assert.strictEqual(blocked._tag, "OperationTimeLimit")
+    }).pipe(Effect.provide(emulator({ rateLimit: false, operatingLimit: { limitSeconds: 1, cost: 5 } })))
   )
 })
