@@ -2,9 +2,11 @@
  * `im-recent emulator`: runs a local Bitrix24 portal for `im.recent.*` until SIGINT / SIGTERM.
  *
  * The first line on stdout is the handshake, one JSON object:
- * `{"baseUrl": "http://127.0.0.1:PORT", "webhooks": [{"userId": 1, "url": "<baseUrl>/rest/1/<code>/"}, …]}`,
- * plus `"caFile"` (a PEM file clients can trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`. Nothing is
- * written to stdout before it; logs go to stderr.
+ * `{"baseUrl": "http://127.0.0.1:PORT", "webhooks": [{"userId": 1, "url": "<baseUrl>/rest/1/<code>/"}, …],
+ * "oauth": {"clientId", "clientSecret", "userId", "accessToken", "refreshToken", "expires", "restUrl", "tokenUrl"}}`
+ * (`oauth` when the portal has an OAuth application with a token pair), plus `"caFile"` (a PEM file clients can
+ * trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`. Nothing is written to stdout before it; logs go to
+ * stderr, one line per message (the emulator's warnings about input the server would silently ignore among them).
  *
  * The portal is the `--state` file, or one generated from `--seed`, `--users`, `--chats` and `--locale` with
  * its history ending at `--now` (default: the current time); `--now` also sets the portal's clock, which then
@@ -87,6 +89,8 @@ export interface Flags {
 export interface Handshake {
   readonly baseUrl: string
   readonly webhooks: ReadonlyArray<{ readonly userId: number; readonly url: string }>
+  /** An OAuth application and a user's token pair, with the REST and token endpoints. */
+  readonly oauth?: Emulator.OAuthCredentials
   readonly caFile?: string
 }
 
@@ -265,9 +269,11 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
       // Runs before the server's own finalizer: keep-alive clients must not hold the shutdown.
       yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
       const emulator = Context.get(context, Emulator.Emulator)
+      const oauth = yield* Emulator.oauthCredentials(emulator)
       const handshake: Handshake = {
         baseUrl: emulator.publicUrl,
         webhooks: yield* Emulator.webhookUrls(emulator),
+        ...(oauth === undefined ? {} : { oauth }),
         ...(caFile === undefined ? {} : { caFile })
       }
       yield* Console.log(JSON.stringify(handshake))

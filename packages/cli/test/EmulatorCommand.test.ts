@@ -181,6 +181,67 @@ describe("im-recent emulator (live)", () => {
   )
 
   it.live(
+    "the handshake's OAuth app answers the seed's OAuth cURL; renewal retires the old token; ignored input warns in one line",
+    () =>
+      Effect.gen(function* () {
+        const running = yield* cli(["emulator", "--now", "2026-02-26T09:07:18+03:00", "--users", "6", "--chats", "3"])
+        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        const oauth = handshake.oauth
+        if (oauth === undefined) return assert.fail(`no oauth in ${JSON.stringify(handshake)}`)
+        assert.strictEqual(oauth.restUrl, `${handshake.baseUrl}/rest/`)
+        assert.strictEqual(oauth.tokenUrl, `${handshake.baseUrl}/oauth/token/`)
+        assert.strictEqual(oauth.userId, 1)
+        // the seed doc's "cURL (OAuth)" request
+        const seed = (accessToken: string, extra: Record<string, unknown> = {}) =>
+          promise(() =>
+            fetch(`${oauth.restUrl}im.recent.get`, {
+              method: "POST",
+              headers: { "Content-Type": "application/json", Accept: "application/json" },
+              body: JSON.stringify({
+                SKIP_OPENLINES: "Y",
+                LAST_UPDATE: "2026-02-25T18:30:00+01:00",
+                auth: accessToken,
+                ...extra
+              })
+            })
+          )
+        const answer = yield* seed(oauth.accessToken)
+        assert.strictEqual(answer.status, 200)
+        assert.strictEqual(answer.headers.get("date"), "Thu, 26 Feb 2026 06:07:18 GMT")
+        assert.isArray(((yield* promise(() => answer.json())) as Json).result)
+
+        const renewed = (yield* promise(() =>
+          fetch(
+            `${oauth.tokenUrl}?${new URLSearchParams({
+              grant_type: "refresh_token",
+              client_id: oauth.clientId,
+              client_secret: oauth.clientSecret,
+              refresh_token: oauth.refreshToken
+            })}`
+          ).then((response) => response.json())
+        )) as Json
+        const old = yield* seed(oauth.accessToken)
+        assert.strictEqual(old.status, 401)
+        assert.deepStrictEqual(yield* promise(() => old.json()), {
+          error: "expired_token",
+          error_description: "The access token provided has expired"
+        })
+        assert.strictEqual((yield* seed(renewed.access_token, { LIMIT: 10 })).status, 200)
+        running.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
+        const lines = running
+          .output()
+          .stderr.split("\n")
+          .filter((line) => line !== "")
+        assert.deepStrictEqual(lines, ["im-recent: warn: im.recent.get: ignored LIMIT (not read by this method)"])
+        for (const secret of [oauth.accessToken, oauth.clientSecret, renewed.access_token]) {
+          assert.notInclude(running.output().stderr, secret)
+        }
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
     "bad flags: one line on stderr, nothing on stdout, exit status 2, no stack trace",
     () =>
       Effect.gen(function* () {
