@@ -41,6 +41,16 @@ const shown = (value: unknown): string => {
   return text.length > 40 ? `${text.slice(0, 39)}…` : text
 }
 
+/**
+ * A date `Bitrix\Main\Type\DateTime` accepted but read differently from its strict ATOM meaning (a `Z`, fractional
+ * seconds or a named zone dropped, the time read in the portal's zone; out-of-range fields rolled over).
+ */
+const lenientRead = (parameter: string, text: string, read: DateTime.Zoned): string | undefined => {
+  const strict = AtomDateTime.parse(text)
+  if (Option.isSome(strict) && strict.value.epochMillis === read.epochMillis) return undefined
+  return `${parameter}=${shown(text)} was read as ${AtomDateTime.format(read)}: the server reads Y-m-d\\TH:i:sP and drops a Z, fractional seconds or a zone name (the time is then read in the portal's zone)`
+}
+
 /** `recentGet`: the sync date, `LAST_UPDATE` over `LAST_SYNC_DATE`, the 7-day clamp, `ONLY_OPENLINES` over the rest. */
 const recentGetChecks = (upper: ReadonlyMap<string, unknown>, context: Context): ReadonlyArray<string> => {
   const notes: Array<string> = []
@@ -55,6 +65,10 @@ const recentGetChecks = (upper: ReadonlyMap<string, unknown>, context: Context):
         ? `${syncDate.parameter}=${shown(syncDate.value)} was ignored (empty in PHP); the default 30-day window applies`
         : `${syncDate.parameter}=${shown(syncDate.value)} was ignored: not a date the server parses (ATOM with a numeric offset, e.g. 2026-02-25T18:30:00+01:00); the default 30-day window applies`
     )
+  }
+  if (syncDate._tag === "Parsed") {
+    const lenient = lenientRead(syncDate.parameter, syncDate.value, syncDate.date)
+    if (lenient !== undefined) notes.push(lenient)
   }
   if (query.onlyOpenLines) {
     const overridden = ["SKIP_OPENLINES", "SKIP_CHAT", "SKIP_DIALOG"].filter((name) => upper.get(name) === "Y")
@@ -81,7 +95,11 @@ const recentListChecks = (upper: ReadonlyMap<string, unknown>, context: Context)
     const parsed = text === undefined ? Option.none() : BitrixDate.parse(text, zone)
     if (Option.isNone(parsed)) {
       notes.push(`${name}=${shown(value)} was ignored: not a date the server parses (ATOM with a numeric offset)`)
-    } else cursor = true
+    } else {
+      cursor = true
+      const lenient = lenientRead(name, text ?? "", parsed.value)
+      if (lenient !== undefined) notes.push(lenient)
+    }
   }
   const start = Php.intval(context.raw.start)
   const offset = Php.intval(upper.get("OFFSET"))

@@ -556,6 +556,12 @@ describe("warnings for input the server ignores", () => {
       assert.deepStrictEqual(clamped, [
         "im.recent.get: LAST_UPDATE is older than 7 days: read as 2026-02-19T09:07:18+03:00"
       ])
+      const [, zulu] = yield* warnings(
+        call(emulator, postJson(`${hook1}/im.recent.get`, { LAST_SYNC_DATE: "2026-02-25T18:30:00Z" }))
+      )
+      assert.deepStrictEqual(zulu, [
+        'im.recent.get: LAST_SYNC_DATE="2026-02-25T18:30:00Z" was read as 2026-02-25T18:30:00+03:00: the server reads Y-m-d\\TH:i:sP and drops a Z, fractional seconds or a zone name (the time is then read in the portal\'s zone)'
+      ])
       const [, quiet] = yield* warnings(
         call(
           emulator,
