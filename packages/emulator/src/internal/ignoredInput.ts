@@ -123,55 +123,35 @@ const countersChecks = (params: ReadonlyMap<string, unknown>): ReadonlyArray<str
     : []
 }
 
+const recentGetFlags = ["SKIP_OPENLINES", "SKIP_CHAT", "SKIP_DIALOG", "ONLY_OPENLINES"]
+
+const recentListFlags = [
+  "SKIP_OPENLINES",
+  "SKIP_UNDISTRIBUTED_OPENLINES",
+  "ONLY_COPILOT",
+  "ONLY_CHANNEL",
+  "CAN_MANAGE_MESSAGES",
+  "SKIP_CHAT",
+  "SKIP_DIALOG",
+  "UNREAD_ONLY",
+  "GET_ORIGINAL_TEXT",
+  "PARSE_TEXT"
+]
+
 const table: ReadonlyMap<string, Reads> = new Map<string, Reads>([
   [
     "im.recent.get",
     {
-      names: [
-        "SKIP_OPENLINES",
-        "SKIP_CHAT",
-        "SKIP_DIALOG",
-        "ONLY_OPENLINES",
-        "LAST_SYNC_DATE",
-        "LAST_UPDATE",
-        "WITH_COUNTERS"
-      ],
-      flags: ["SKIP_OPENLINES", "SKIP_CHAT", "SKIP_DIALOG", "ONLY_OPENLINES"],
+      names: [...recentGetFlags, "LAST_SYNC_DATE", "LAST_UPDATE", "WITH_COUNTERS"],
+      flags: recentGetFlags,
       check: recentGetChecks
     }
   ],
   [
     "im.recent.list",
     {
-      names: [
-        "SKIP_OPENLINES",
-        "SKIP_UNDISTRIBUTED_OPENLINES",
-        "ONLY_COPILOT",
-        "ONLY_CHANNEL",
-        "CAN_MANAGE_MESSAGES",
-        "SKIP_CHAT",
-        "SKIP_DIALOG",
-        "UNREAD_ONLY",
-        "GET_ORIGINAL_TEXT",
-        "PARSE_TEXT",
-        "WITH_COUNTERS",
-        "DATE_LAST_ACTIVITY",
-        "LAST_MESSAGE_DATE",
-        "OFFSET",
-        "LIMIT"
-      ],
-      flags: [
-        "SKIP_OPENLINES",
-        "SKIP_UNDISTRIBUTED_OPENLINES",
-        "ONLY_COPILOT",
-        "ONLY_CHANNEL",
-        "CAN_MANAGE_MESSAGES",
-        "SKIP_CHAT",
-        "SKIP_DIALOG",
-        "UNREAD_ONLY",
-        "GET_ORIGINAL_TEXT",
-        "PARSE_TEXT"
-      ],
+      names: [...recentListFlags, "WITH_COUNTERS", "DATE_LAST_ACTIVITY", "LAST_MESSAGE_DATE", "OFFSET", "LIMIT"],
+      flags: recentListFlags,
       start: true,
       check: recentListChecks
     }
