@@ -6,7 +6,8 @@
  *
  * ```ts
  * // contracts.test.ts in your project
- * import { Suite, Target } from "@im-recent/contracts"
+ * import * as Suite from "@im-recent/contracts/Suite"
+ * import * as Target from "@im-recent/contracts/Target"
  * Suite.run(Target.live())
  * ```
  *

@@ -18,17 +18,3 @@ export * as Replay from "./Replay.js"
  * @since 0.1.0
  */
 export * as Stateful from "./Stateful.js"
-
-/**
- * The contract suite, written once and run against any target.
- *
- * @since 0.1.0
- */
-export * as Suite from "./Suite.js"
-
-/**
- * What a contract suite runs against: msw replay, the emulator over loopback, a live portal.
- *
- * @since 0.1.0
- */
-export * as Target from "./Target.js"

@@ -1,6 +1,6 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { ImRecent, TokenStore } from "@im-recent/client"
-import { Target } from "@im-recent/contracts"
+import * as Target from "@im-recent/contracts/Target"
 import { Effect, Option, Redacted } from "effect"
 
 describe("an expired OAuth token against the emulator", () => {
