@@ -234,7 +234,9 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
         let cert: string
         let key: string
         if (settings.tls._tag === "Generate") {
-          const generated = yield* Tls.selfSigned().pipe(Effect.mapError((error) => new EmulatorError(error)))
+          const generated = yield* Tls.selfSigned().pipe(
+            Effect.mapError((error) => new EmulatorError({ message: error.message }))
+          )
           const directory = yield* fs.makeTempDirectoryScoped({ prefix: "im-recent-emulator-" })
           caFile = `${directory}/ca.pem`
           yield* fs.writeFileString(caFile, generated.ca)

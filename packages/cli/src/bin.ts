@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The `im-recent` executable: `tsx src/bin.ts <subcommand> …` (or `pnpm im-recent …` from the workspace root).
  *

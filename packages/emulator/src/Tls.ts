@@ -7,7 +7,6 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { generate } from "selfsigned"
 
 /**
  * PEM texts: the server's certificate and private key, and the authority's certificate clients trust.
@@ -54,6 +53,8 @@ export const selfSigned = (
 ): Effect.Effect<Certificate, TlsError> =>
   Effect.tryPromise({
     try: async () => {
+      // Loaded on demand: the certificate library is most of what the emulator would otherwise load at start.
+      const { generate } = (await import("selfsigned")).default
       const names = options.names ?? loopbackNames
       const now = Date.now()
       const validity = {
