@@ -1,0 +1,11 @@
+import { defineProject } from "vitest/config"
+
+// Not part of `pnpm test`: `pnpm test:packages` packs, installs from npm and runs the consumer (minutes).
+export default defineProject({
+  test: {
+    name: "@im-recent/packaging",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 600_000
+  }
+})
