@@ -4,12 +4,13 @@
  * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
  * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
  * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
- * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`).
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`).
  *
  * @since 0.1.0
  */
-import { mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus } from "node:os"
+import * as ColdStart from "./coldStart.js"
 import type * as DecodeWorker from "./decodeWorker.js"
 import * as Child from "./internal/child.js"
 import { round, rounded, summarize } from "./internal/stats.js"
@@ -273,13 +274,56 @@ const memory = async () => {
   })
 }
 
+// ------------------------------------------------------------------------------------------------------ 6 cold start
+const coldStart = async () => {
+  const config: ColdStart.Config = quick
+    ? { rounds: 3, warmup: 1, installed: false }
+    : { rounds: 15, warmup: 2, installed: true }
+  log(`cold start: ${config.rounds} rounds, the bin from the ${config.installed ? "installed tarball" : "workspace"}`)
+  const result = await ColdStart.run(config, log)
+  results.coldStart = {
+    source: result.source,
+    nodeMs: rounded(result.node),
+    helpMs: rounded(result.help),
+    emulatorHandshakeMs: rounded(result.emulator),
+    tsxHelpMs: rounded(result.tsxHelp),
+    helpOverNode: rounded(result.helpOverNode),
+    emulatorOverNode: rounded(result.emulatorOverNode),
+    tsxOverBundle: rounded(result.tsxOverBundle)
+  }
+  const ms = (summary: { readonly median: number }) => `${Math.round(summary.median)} ms`
+  const benchmark = `6 cold start (${result.source})`
+  rows.push({
+    benchmark,
+    figure: "im-recent --help / node -e ''",
+    value: `${times(result.helpOverNode.median)} ${range(result.helpOverNode)} (${ms(result.help)} / ${ms(result.node)})`,
+    target: "report",
+    verdict: "report"
+  })
+  rows.push({
+    benchmark,
+    figure: "im-recent emulator to its handshake / node -e ''",
+    value: `${times(result.emulatorOverNode.median)} ${range(result.emulatorOverNode)} (${ms(result.emulator)})`,
+    target: "report",
+    verdict: "report"
+  })
+  rows.push({
+    benchmark,
+    figure: "tsx src/bin.ts --help / im-recent --help",
+    value: `${times(result.tsxOverBundle.median)} ${range(result.tsxOverBundle)} (${ms(result.tsxHelp)})`,
+    target: "reference",
+    verdict: "report"
+  })
+}
+
 const started = Date.now()
 for (const [name, run] of [
   ["decode", decode],
   ["roundtrip", roundtrip],
   ["throughput", throughput],
   ["ratelimit", rateLimit],
-  ["memory", memory]
+  ["memory", memory],
+  ["coldstart", coldStart]
 ] as const) {
   if (enabled(name)) await run()
 }
@@ -297,7 +341,9 @@ const report = {
 const resultsDir = new URL("../results/", import.meta.url)
 mkdirSync(resultsDir, { recursive: true })
 const file = new URL(quick ? "quick.tmp.json" : "latest.json", resultsDir)
-writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+// A full run of some benchmarks (--only) replaces their figures and keeps the others' from the last full run.
+const previous = !quick && only !== undefined && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {}
+writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`)
 
 const header: Row = { benchmark: "benchmark", figure: "figure", value: "result", target: "target", verdict: "verdict" }
 const columns = ["benchmark", "figure", "value", "target", "verdict"] as const
