@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cli, EmulatorCommand } from "@im-recent/cli"
 import { Generator, PortalState } from "@im-recent/emulator"
 import { DateTime, Effect, Exit, FiberId, Option } from "effect"
+import { groupExited } from "./support.js"
 
 /** A parsed JSON body: tests index into it freely and assert on what they find. */
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON is asserted on, never trusted
@@ -322,6 +323,8 @@ describe("im-recent emulator (live)", () => {
         assert.strictEqual(response.status, 200)
         process.kill(-running.child.pid!, "SIGTERM")
         yield* promise(() => running.exited)
+        // pnpm exits first; the node process in its group closes its server, then exits
+        yield* promise(() => groupExited(running.child.pid!))
         yield* promise(() =>
           fetch(`${handshake.webhooks[0].url}im.recent.get`).then(
             () => assert.fail("the emulator stopped with its process group"),

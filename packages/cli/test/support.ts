@@ -2,7 +2,7 @@
  * Shared by the CLI tests: recent items to render, the demo portal under the TestClock, and child processes.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { DemoPortal } from "@im-recent/cli"
 import { ImRecent } from "@im-recent/client"
 import { RecentGet, type RecentItem } from "@im-recent/domain"
@@ -125,6 +125,34 @@ export const cli = (args: ReadonlyArray<string>, env: Readonly<Record<string, st
         if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL")
       })
   )
+
+/** The live (not zombie) processes of a process group, read from /proc. */
+const liveMembers = (group: number): ReadonlyArray<number> =>
+  readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ")"
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+        return Number(pgrp) === group && state !== "Z" ? [Number(pid)] : []
+      } catch {
+        return [] // gone meanwhile
+      }
+    })
+
+/**
+ * Resolves once no process of the group is alive: a process group outlives its leader (pnpm exits before the node
+ * process it started has closed its server). Rejects after `limitMs`.
+ */
+export const groupExited = async (group: number, limitMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + limitMs
+  while (liveMembers(group).length > 0) {
+    if (Date.now() > deadline)
+      throw new Error(`process group ${group} still runs after ${limitMs} ms: ${liveMembers(group)}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
 
 /** The stderr lines of a run (without empty ones). */
 export const linesOf = (text: string): ReadonlyArray<string> => text.split("\n").filter((line) => line !== "")
