@@ -94,7 +94,7 @@ export const run = async (config: Config, log: (message: string) => void): Promi
   let cleanup = () => {}
   if (config.installed) {
     log("cold start: packing and installing the tarballs with npm (about a minute)")
-    const installation = install()
+    const installation = await install()
     bin = installation.bin
     cwd = installation.directory
     cleanup = () => rmSync(installation.directory, { recursive: true, force: true })

@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
 
 /**
  * The workspace root.
@@ -66,8 +67,10 @@ export const tooling: Readonly<Record<string, string>> = {
   "@effect/vitest": "~0.30.0"
 }
 
-const run = (command: string, args: ReadonlyArray<string>, cwd: string): string =>
-  execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: process.env })
+// Asynchronous on purpose: a test worker blocked for minutes in a synchronous call misses its runner's heartbeats.
+const run = async (command: string, args: ReadonlyArray<string>, cwd: string): Promise<string> =>
+  (await promisify(execFile)(command, args, { cwd, encoding: "utf8", env: process.env, maxBuffer: 64 * 1024 * 1024 }))
+    .stdout
 
 /**
  * Builds and packs every publishable package into `destination` (`pnpm pack`, which applies
@@ -77,13 +80,13 @@ const run = (command: string, args: ReadonlyArray<string>, cwd: string): string 
  * @since 0.1.0
  * @category packing
  */
-export const packAll = (destination: string): Record<PackageName, string> => {
+export const packAll = async (destination: string): Promise<Record<PackageName, string>> => {
   mkdirSync(destination, { recursive: true })
-  run("pnpm", ["run", "build"], workspaceRoot)
+  await run("pnpm", ["run", "build"], workspaceRoot)
   const tarballs = {} as Record<PackageName, string>
   for (const [name, folder] of Object.entries(packages) as Array<[PackageName, string]>) {
     const before = new Set(readdirSync(destination))
-    run("pnpm", ["pack", "--pack-destination", destination], join(workspaceRoot, folder))
+    await run("pnpm", ["pack", "--pack-destination", destination], join(workspaceRoot, folder))
     const created = readdirSync(destination).find((file) => file.endsWith(".tgz") && !before.has(file))
     if (created === undefined) throw new Error(`pnpm pack wrote no tarball for ${name}`)
     tarballs[name] = join(destination, created)
@@ -112,9 +115,9 @@ export interface Installation {
  * @since 0.1.0
  * @category installing
  */
-export const install = (): Installation => {
+export const install = async (): Promise<Installation> => {
   const directory = mkdtempSync(join(tmpdir(), "im-recent-consumer-"))
-  const tarballs = packAll(join(directory, ".tarballs"))
+  const tarballs = await packAll(join(directory, ".tarballs"))
   const local = Object.fromEntries(Object.entries(tarballs).map(([name, path]) => [name, `file:${path}`]))
   cpSync(fileURLToPath(new URL("../consumer/", import.meta.url)), directory, { recursive: true })
   writeFileSync(
@@ -132,6 +135,6 @@ export const install = (): Installation => {
       2
     )}\n`
   )
-  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], directory)
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], directory)
   return { directory, tarballs, bin: join(directory, "node_modules", ".bin", "im-recent") }
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { readFileSync, rmSync } from "node:fs"
 import { basename, dirname, join } from "node:path"
 import { createInterface } from "node:readline"
@@ -16,20 +16,21 @@ interface Result {
   readonly stderr: string
 }
 
-const exec = (command: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv = {}): Result => {
-  try {
-    const stdout = execFileSync(command, args, {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1", ...env }
-    })
-    return { status: 0, stdout, stderr: "" }
-  } catch (error) {
-    const failed = error as { status: number | null; stdout: string; stderr: string }
-    return { status: failed.status ?? -1, stdout: failed.stdout, stderr: failed.stderr }
-  }
-}
+const exec = (
+  command: string,
+  args: ReadonlyArray<string>,
+  cwd: string,
+  env: NodeJS.ProcessEnv = {}
+): Promise<Result> =>
+  new Promise((resolve) =>
+    execFile(
+      command,
+      args,
+      { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr })
+    )
+  )
 
 const assertSucceeded = (result: Result, what: string) =>
   assert.strictEqual(result.status, 0, `${what} failed:\n${result.stdout}\n${result.stderr}`)
@@ -82,8 +83,8 @@ describe.sequential("the published packages, installed by an app outside the wor
   let installation: Installation
   let emulator: RunningEmulator | undefined
 
-  beforeAll(() => {
-    installation = install()
+  beforeAll(async () => {
+    installation = await install()
   }, 600_000)
 
   afterAll(async () => {
@@ -123,8 +124,8 @@ describe.sequential("the published packages, installed by an app outside the wor
       assert.isUndefined(manifest.dependencies?.effect, "effect is a peer, never a second copy")
     })
 
-    it.each(names)("%s passes publint --strict", (name) => {
-      const result = exec(
+    it.each(names)("%s passes publint --strict", async (name) => {
+      const result = await exec(
         publintBin,
         ["run", installation.tarballs[name], "--strict"],
         dirname(installation.tarballs[name])
@@ -133,14 +134,14 @@ describe.sequential("the published packages, installed by an app outside the wor
       assert.include(result.stdout, "All good!")
     })
 
-    it.each(names)("%s passes @arethetypeswrong/cli (ESM profile) on every public module", (name) => {
+    it.each(names)("%s passes @arethetypeswrong/cli (ESM profile) on every public module", async (name) => {
       const { files } = contents(installation.tarballs[name])
       const modules = files
         .filter((file) => /^dist\/[^/]+\.d\.ts$/.test(file))
         .map((file) => basename(file, ".d.ts"))
         .map((module) => (module === "index" ? "." : `./${module}`))
       const entrypoints = modules.length === 0 ? ["./package.json"] : modules
-      const result = exec(
+      const result = await exec(
         attwBin,
         [installation.tarballs[name], "--profile", "esm-only", "--format", "ascii", "--entrypoints", ...entrypoints],
         dirname(installation.tarballs[name])
@@ -151,11 +152,11 @@ describe.sequential("the published packages, installed by an app outside the wor
   })
 
   describe("the installed im-recent bin", () => {
-    it("prints its usage and the package's version", () => {
-      const help = exec(installation.bin, ["--help"], installation.directory)
+    it("prints its usage and the package's version", async () => {
+      const help = await exec(installation.bin, ["--help"], installation.directory)
       assertSucceeded(help, "im-recent --help")
       assert.include(help.stdout, "im-recent")
-      const version = exec(installation.bin, ["--version"], installation.directory)
+      const version = await exec(installation.bin, ["--version"], installation.directory)
       assertSucceeded(version, "im-recent --version")
       const manifest = JSON.parse(
         readFileSync(join(installation.directory, "node_modules/@im-recent/cli/package.json"), "utf8")
@@ -173,10 +174,10 @@ describe.sequential("the published packages, installed by an app outside the wor
       assert.isAbove(body.result.length, 0)
     })
 
-    it("a plain Node ESM program reads the recent list through @im-recent/client", () => {
+    it("a plain Node ESM program reads the recent list through @im-recent/client", async () => {
       assert.isDefined(emulator, "the emulator test runs first")
       const hook = emulator!.handshake.webhooks.find((webhook) => webhook.userId === 1)!
-      const result = exec(process.execPath, ["read-recent.mjs"], installation.directory, {
+      const result = await exec(process.execPath, ["read-recent.mjs"], installation.directory, {
         BITRIX24_WEBHOOK_URL: hook.url
       })
       assertSucceeded(result, "node read-recent.mjs")
@@ -192,8 +193,8 @@ describe.sequential("the published packages, installed by an app outside the wor
     })
   })
 
-  it("a TypeScript consumer type-checks with moduleResolution nodenext and skipLibCheck false", () => {
-    const result = exec(
+  it("a TypeScript consumer type-checks with moduleResolution nodenext and skipLibCheck false", async () => {
+    const result = await exec(
       process.execPath,
       ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"],
       installation.directory
@@ -201,8 +202,8 @@ describe.sequential("the published packages, installed by an app outside the wor
     assertSucceeded(result, "tsc")
   })
 
-  it("a user's vitest file passes with the contract kit's msw handlers", () => {
-    const result = exec(
+  it("a user's vitest file passes with the contract kit's msw handlers", async () => {
+    const result = await exec(
       process.execPath,
       ["node_modules/vitest/vitest.mjs", "run", "--root", installation.directory],
       installation.directory
