@@ -28,6 +28,7 @@ import * as CliError from "./CliError.js"
 import * as Connection from "./Connection.js"
 import * as Filters from "./Filters.js"
 import * as Duration from "./internal/duration.js"
+import * as Text from "./internal/text.js"
 import * as RecentTable from "./RecentTable.js"
 
 /**
@@ -54,6 +55,59 @@ const offsetText = (offsetMillis: number): string => {
 }
 
 const NUMERIC_OFFSET = /^[+-]\d{2}:\d{2}$/
+
+const monthNames = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+]
+
+/** The days of `month` (1–12) in `year`, in the proleptic Gregorian calendar. */
+const daysIn = (year: number, month: number): number => {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month, 0)
+  return date.getUTCDate()
+}
+
+/**
+ * What is out of range in a date-time written `YYYY-MM-DD[Thh:mm[:ss]][±hh[:mm]]`, field by field (month, day,
+ * hour, minute, second, offset), as the server's ATOM parser would not take it.
+ */
+const outOfRange = (date: string, hhmm?: string, seconds?: string, zone?: string): ReadonlyArray<string> => {
+  const wrong: Array<string> = []
+  const check = (field: string, text: string, min: number, max: number, range: string) => {
+    const value = Number(text)
+    if (value < min || value > max) wrong.push(`${field} ${text} is out of range (${range})`)
+  }
+  const year = Number(date.slice(0, 4))
+  const month = Number(date.slice(5, 7))
+  check("month", date.slice(5, 7), 1, 12, "01–12")
+  if (month >= 1 && month <= 12) {
+    const days = daysIn(year, month)
+    check("day", date.slice(8, 10), 1, days, `01–${days} in ${monthNames[month - 1]} ${date.slice(0, 4)}`)
+  } else {
+    check("day", date.slice(8, 10), 1, 31, "01–31")
+  }
+  if (hhmm !== undefined) {
+    check("hour", hhmm.slice(0, 2), 0, 23, "00–23")
+    check("minute", hhmm.slice(3, 5), 0, 59, "00–59")
+  }
+  if (seconds !== undefined) check("second", seconds.slice(1), 0, 59, "00–59")
+  const offset = zone === undefined ? null : /^[+-](\d{2}):?(\d{2})?$/.exec(zone)
+  if (offset !== null && (Number(offset[1]) > 23 || Number(offset[2] ?? 0) > 59)) {
+    wrong.push(`offset ${zone} is out of range (hours 00–23, minutes 00–59)`)
+  }
+  return wrong
+}
 
 /**
  * Reads `--since`: an ATOM date-time, or a duration before `now`. Anything else is refused with a message that
@@ -82,6 +136,8 @@ export const parseSince = (
   const loose = LOOSE.exec(text)
   if (loose === null) return refuse("it is neither a date-time nor a duration")
   const [, date, hhmm, seconds, fraction, zone] = loose
+  const wrong = outOfRange(date, hhmm, seconds, zone)
+  if (wrong.length > 0) return refuse(wrong.join(", "))
   const wall = `${date}T${hhmm ?? "00:00"}${seconds ?? ":00"}`
   const local = offsetText(localOffset)
   if (hhmm === undefined) {
@@ -173,8 +229,9 @@ export const run = (flags: Flags): Effect.Effect<void, CliError.UsageError | Cli
         )
       }
       const zone = DateTime.zoneMakeLocal()
-      const lines = RecentTable.render(result.items, { width: yield* outputWidth, timeZone: zone })
-      yield* Console.log([...lines, "", RecentTable.summary(result.items, zone)].join("\n"))
+      const width = yield* outputWidth
+      const lines = RecentTable.render(result.items, { width, timeZone: zone })
+      yield* Console.log([...lines, "", ...Text.wrap(RecentTable.summary(result.items, zone), width)].join("\n"))
     }).pipe(Effect.provide(Connection.layer()))
   })
 

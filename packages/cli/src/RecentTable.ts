@@ -164,59 +164,118 @@ const gap = "  "
 const minTitle = 12
 const maxTitle = 32
 const minMessage = 20
+const minKind = 7
+
+/** `MM-DD hh:mm` in `timeZone`: the date column of narrow tables. */
+const formatShortDate = (date: DateTime.DateTime, timeZone: DateTime.TimeZone): string =>
+  formatDate(date, timeZone).slice(5)
+
+/** Which optional columns a table has: narrower terminals drop the type, then shorten and drop the date. */
+interface Layout {
+  readonly kind: boolean
+  readonly date: "full" | "short" | "none"
+}
+
+const layouts: ReadonlyArray<Layout> = [
+  { kind: true, date: "full" },
+  { kind: true, date: "short" },
+  { kind: false, date: "short" },
+  { kind: false, date: "none" }
+]
+
+interface Widths {
+  readonly title: number
+  readonly kind: number
+  readonly message: number
+}
 
 /**
- * The table's lines: a header and one row per item, in the given order, none wider than `options.width` (as long
- * as it leaves 8 columns for the title and the message besides the type, date and unread columns).
+ * Shares `room` between the title, the type and the message, given their natural widths. When they do not all fit,
+ * the title keeps up to `maxTitle`, the type gives way first (down to `minKind`), then the title and the message share
+ * what is left equally; whatever the message leaves unused goes back to the title.
+ */
+const share = (room: number, natural: Widths): Widths => {
+  if (natural.title + natural.kind + natural.message <= room) return natural
+  let title = Math.min(natural.title, maxTitle)
+  let kind = natural.kind
+  let message = room - title - kind
+  if (message < minMessage) {
+    kind = Math.max(Math.min(natural.kind, minKind), Math.min(natural.kind, room - title - minMessage))
+    message = room - title - kind
+  }
+  if (message < minMessage) {
+    const rest = room - kind
+    title = Math.min(natural.title, maxTitle, Math.max(Math.ceil(rest / 2), rest - natural.message))
+    message = rest - title
+  }
+  message = Math.max(1, Math.min(natural.message, message))
+  title = Math.max(1, Math.min(natural.title, Math.max(title, room - kind - message)))
+  return { title, kind, message }
+}
+
+/**
+ * The table's lines: a header and one row per item, in the given order, none wider than `options.width` from 30
+ * columns up. The title gets the room first (up to 32 columns), then the message; on narrow terminals the type
+ * column is trimmed, then dropped, and the date loses its year, then goes too.
  *
  * @since 0.1.0
  * @category rendering
  */
 export const render = (items: ReadonlyArray<RecentItem.RecentItem>, options: Options): ReadonlyArray<string> => {
-  const rows = items.map((item) => ({
+  const cells = items.map((item) => ({
     pin: item.pinned ? "*" : "",
     title: title(item),
     kind: kind(item),
     message: lastMessage(item),
-    date: formatDate(item.message.date, options.timeZone),
+    date: item.message.date,
     unread: unread(item)
   }))
-  const header = { pin: "", title: "TITLE", kind: "TYPE", message: "LAST MESSAGE", date: "DATE", unread: "UNREAD" }
-  const widest = (pick: (row: typeof header) => string) =>
-    Math.max(...[header, ...rows].map((r) => Text.width(pick(r))))
-  const kindWidth = widest((r) => r.kind)
-  const dateWidth = widest((r) => r.date)
-  const unreadWidth = widest((r) => r.unread)
-  // pin, title, type, message, date, unread: five gaps
-  const room = options.width - (1 + 5 * gap.length + kindWidth + dateWidth + unreadWidth)
-  const naturalTitle = widest((r) => r.title)
-  const naturalMessage = widest((r) => r.message)
-  let titleWidth = naturalTitle
-  let messageWidth = naturalMessage
-  if (naturalTitle + naturalMessage > room) {
-    // the message gets most of the room: the title a third of it, within [minTitle, maxTitle]
-    // and what the messages leave unused goes back to the title
-    titleWidth = Math.min(naturalTitle, maxTitle, Math.max(minTitle, Math.floor(room / 3)))
-    messageWidth = Math.min(naturalMessage, Math.max(minMessage, room - titleWidth))
-    if (titleWidth + messageWidth > room) {
-      // too narrow for the minimums: share what there is
-      titleWidth = Math.min(naturalTitle, Math.max(4, Math.floor(room / 3)))
-      messageWidth = Math.max(4, room - titleWidth)
-    }
-    titleWidth = Math.min(naturalTitle, Math.max(titleWidth, room - messageWidth))
+  const header = { title: "TITLE", kind: "TYPE", message: "LAST MESSAGE", date: "DATE", unread: "UNREAD" }
+  const widest = (texts: ReadonlyArray<string>) => Math.max(...texts.map(Text.width))
+  const natural: Widths = {
+    title: widest([header.title, ...cells.map((c) => c.title)]),
+    kind: widest([header.kind, ...cells.map((c) => c.kind)]),
+    message: widest([header.message, ...cells.map((c) => c.message)])
   }
-  const line = (row: typeof header) =>
+  const unreadWidth = widest([header.unread, ...cells.map((c) => c.unread)])
+  const dateText = (layout: Layout, date: DateTime.DateTime) =>
+    layout.date === "full"
+      ? formatDate(date, options.timeZone)
+      : layout.date === "short"
+        ? formatShortDate(date, options.timeZone)
+        : ""
+  const fixedWidth = (layout: Layout) => {
+    const dateWidth = layout.date === "none" ? 0 : widest([header.date, ...cells.map((c) => dateText(layout, c.date))])
+    const columns = 4 + (layout.kind ? 1 : 0) + (layout.date === "none" ? 0 : 1)
+    return { dateWidth, fixed: 1 + (columns - 1) * gap.length + dateWidth + unreadWidth }
+  }
+  const fits = (layout: Layout) =>
+    options.width - fixedWidth(layout).fixed >=
+    Math.min(natural.title, minTitle) +
+      Math.min(natural.message, minMessage) +
+      (layout.kind ? Math.min(natural.kind, minKind) : 0)
+  const layout = layouts.find(fits) ?? layouts[layouts.length - 1]
+  const { dateWidth, fixed } = fixedWidth(layout)
+  const widths = share(options.width - fixed, layout.kind ? natural : { ...natural, kind: 0 })
+  const line = (row: {
+    readonly pin: string
+    readonly title: string
+    readonly kind: string
+    readonly message: string
+    readonly date: string
+    readonly unread: string
+  }) =>
     [
       Text.pad(row.pin, 1),
-      Text.pad(Text.truncate(row.title, titleWidth), titleWidth),
-      Text.pad(row.kind, kindWidth),
-      Text.pad(Text.truncate(row.message, messageWidth), messageWidth),
-      Text.pad(row.date, dateWidth),
+      Text.pad(Text.truncate(row.title, widths.title), widths.title),
+      ...(layout.kind ? [Text.pad(Text.truncate(row.kind, widths.kind), widths.kind)] : []),
+      Text.pad(Text.truncate(row.message, widths.message), widths.message),
+      ...(layout.date === "none" ? [] : [Text.pad(row.date, dateWidth)]),
       Text.pad(row.unread, unreadWidth, "right")
     ]
       .join(gap)
       .trimEnd()
-  return [line(header), ...rows.map(line)]
+  return [line({ pin: "", ...header }), ...cells.map((cell) => line({ ...cell, date: dateText(layout, cell.date) }))]
 }
 
 /**

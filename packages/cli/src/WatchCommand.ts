@@ -172,14 +172,15 @@ export interface LoopOptions {
   readonly interval: Duration.Duration
   readonly width: number
   readonly timeZone: DateTime.TimeZone
-  /** Where change lines (and the first summary line) go. */
+  /** Where change lines (and the summary before them) go. */
   readonly print: (line: string) => Effect.Effect<void>
   /** Where reports of failed steps go. */
   readonly report: (line: string) => Effect.Effect<void>
 }
 
 /**
- * The first sync, a summary line, then a step every `interval` with its change lines, forever. The first step's
+ * The first sync, a summary (wrapped to the width at spaces), then a step every `interval` with its change lines,
+ * forever. The first step's
  * failure and failures that cannot be retried end the loop; the others are reported and the loop goes on. With
  * the demo portal, colleagues start posting after the first sync.
  *
@@ -202,9 +203,8 @@ export const loop = (
       const first = yield* Effect.mapError(sync.sync, failed)
       let previous = first.snapshot.items
       const unread = previous.filter((item) => (item.counter ?? 0) > 0 || item.unread).length
-      yield* options.print(
-        `Watching ${previous.length} recent chats on ${connection.portal} (${unread} with unread messages), checking every ${Durations.format(options.interval)}. Press Ctrl-C to stop.`
-      )
+      const header = `Watching ${previous.length} recent chats on ${connection.portal} (${unread} with unread messages), checking every ${Durations.format(options.interval)}. Press Ctrl-C to stop.`
+      for (const text of Text.wrap(header, options.width)) yield* options.print(text)
       yield* Effect.forkScoped(connection.activity())
       return yield* Effect.forever(
         Effect.gen(function* () {

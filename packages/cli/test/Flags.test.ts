@@ -11,6 +11,7 @@ import {
   Effect,
   Either,
   Exit,
+  FastCheck,
   Option,
   Schema,
   TestClock
@@ -63,6 +64,75 @@ describe("--since", () => {
     // a bare number is not taken as seconds ago: it looks too much like a year
     assert.include(refusal("2026"), "neither a date-time nor a duration")
   })
+
+  it("names every field that is out of range, instead of blaming the offset", () => {
+    const message = refusal("2026-13-45T99:00:00+03:00")
+    assert.include(
+      message,
+      "is refused: month 13 is out of range (01–12), day 45 is out of range (01–31), hour 99 is out of range (00–23)."
+    )
+    assert.notInclude(message, "offset")
+    assert.include(
+      refusal("2026-02-29T23:61:60+24:00"),
+      "day 29 is out of range (01–28 in February 2026), minute 61 is out of range (00–59), second 60 is out of range (00–59), offset +24:00 is out of range"
+    )
+    assert.include(refusal("2028-02-30T10:00:00+03:00"), "day 30 is out of range (01–29 in February 2028)")
+    assert.include(refusal("2026-04-31"), "day 31 is out of range (01–30 in April 2026)")
+  })
+
+  const pad = (n: number) => String(n).padStart(2, "0")
+  const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const validAtom = FastCheck.record({
+    year: FastCheck.integer({ min: 1970, max: 2099 }),
+    month: FastCheck.integer({ min: 1, max: 12 }),
+    day: FastCheck.integer({ min: 1, max: 31 }),
+    hour: FastCheck.integer({ min: 0, max: 23 }),
+    minute: FastCheck.integer({ min: 0, max: 59 }),
+    second: FastCheck.integer({ min: 0, max: 59 }),
+    sign: FastCheck.constantFrom(1, -1),
+    offsetHours: FastCheck.integer({ min: 0, max: 23 }),
+    offsetMinutes: FastCheck.integer({ min: 0, max: 59 })
+  }).map((fields) => ({ ...fields, day: Math.min(fields.day, daysIn(fields.year, fields.month)) }))
+  type Fields = typeof validAtom extends FastCheck.Arbitrary<infer A> ? A : never
+  const write = (
+    f: Fields,
+    override: Partial<Record<"month" | "day" | "hour" | "minute" | "second" | "offset", string>> = {}
+  ) =>
+    `${f.year}-${override.month ?? pad(f.month)}-${override.day ?? pad(f.day)}T${override.hour ?? pad(f.hour)}:${override.minute ?? pad(f.minute)}:${override.second ?? pad(f.second)}${override.offset ?? `${f.sign < 0 ? "-" : "+"}${pad(f.offsetHours)}:${pad(f.offsetMinutes)}`}`
+
+  it.prop("a valid ATOM date-time is taken as that instant, with its offset", [validAtom], ([f]) => {
+    const date = Either.getOrThrow(since(write(f)))
+    const offsetMillis = f.sign * (f.offsetHours * 60 + f.offsetMinutes) * 60_000
+    assert.strictEqual(
+      date.epochMillis,
+      Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - offsetMillis
+    )
+    assert.strictEqual(date._tag === "Zoned" && DateTime.zonedOffset(date), offsetMillis)
+  })
+
+  it.prop(
+    "one field out of range: the refusal names that field and its value, and no other",
+    [
+      validAtom,
+      FastCheck.constantFrom("month", "day", "hour", "minute", "second", "offset"),
+      FastCheck.integer({ min: 0, max: 99 })
+    ],
+    ([f, field, n]) => {
+      const corrupted: Record<typeof field, number> = {
+        month: n === 0 ? 0 : 13 + (n % 87),
+        day: n === 0 ? 0 : daysIn(f.year, f.month) + 1 + (n % (99 - daysIn(f.year, f.month))),
+        hour: 24 + (n % 76),
+        minute: 60 + (n % 40),
+        second: 60 + (n % 40),
+        offset: 24 + (n % 76)
+      }
+      const bad = corrupted[field]
+      const text = field === "offset" ? `+${pad(bad)}:00` : pad(bad)
+      const message = refusal(write(f, { [field]: text }))
+      assert.include(message, `: ${field} ${text} is out of range (`)
+      assert.strictEqual(message.split("is out of range").length, 2, message)
+    }
+  )
 
   it.effect("becomes LAST_SYNC_DATE next to the filters", () =>
     Effect.gen(function* () {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { RecentTable } from "@im-recent/cli"
 import { AtomDateTime, type RecentItem } from "@im-recent/domain"
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Effect, FastCheck, Option } from "effect"
 import { width } from "../src/internal/text.js"
 import { documented, portalItems } from "./support.js"
 
@@ -122,6 +122,60 @@ describe("RecentTable.render", () => {
         `${items.length} chats, ${unread} with unread messages · * pinned, • marked unread · times in +00:00`
       )
     })
+  )
+})
+
+describe("RecentTable.render at 40, 80, 120 and 200 columns", () => {
+  /** The start of each column in the header line. */
+  const columnsOf = (header: string) =>
+    Object.fromEntries(
+      ["TITLE", "TYPE", "LAST MESSAGE", "DATE", "UNREAD"].map((name) => [name, header.indexOf(name)] as const)
+    )
+
+  it.effect("no line is wider; the title gets the spare width before the type; narrow tables drop columns", () =>
+    Effect.gen(function* () {
+      const items = yield* portalItems
+      const kindWidth = Math.max(...items.map((item) => width(RecentTable.kind(item))))
+      const titleWidth = Math.max(...items.map((item) => width(RecentTable.title(item))))
+      assert.isAbove(kindWidth, 7, "the portal has long types (open line, …)")
+      assert.isAbove(titleWidth, 24, "and long titles")
+      const at = (columns: number) => RecentTable.render(items, { width: columns, timeZone: utc })
+      for (const columns of [40, 80, 120, 200]) {
+        for (const line of at(columns)) assert.isAtMost(width(line), columns, `${columns}: ${line}`)
+      }
+
+      const eighty = columnsOf(at(80)[0])
+      const title80 = eighty.TYPE - eighty.TITLE - 2
+      const type80 = eighty["LAST MESSAGE"] - eighty.TYPE - 2
+      assert.isAtLeast(title80, 18, "the title's share at 80 columns")
+      assert.isAbove(title80, type80, "the title is wider than the type")
+      assert.isAtLeast(eighty.DATE - eighty["LAST MESSAGE"] - 2, 18, "and the message keeps a readable share")
+
+      const wide = at(120)[0]
+      assert.strictEqual(columnsOf(wide).TYPE - columnsOf(wide).TITLE - 2, Math.min(titleWidth, 32))
+
+      // 200 columns: no title is cut
+      for (const [i, item] of items.entries()) assert.include(at(200)[i + 1], RecentTable.title(item))
+
+      // 40 columns: title, last message and counter; no type, no date
+      const narrow = at(40)
+      assert.match(narrow[0], /^ {3}TITLE +LAST MESSAGE +UNREAD$/)
+      assert.notMatch(narrow.join("\n"), /\d\d:\d\d/)
+      assert.isAtLeast(columnsOf(narrow[0])["LAST MESSAGE"] - 3 - 2, 10, "the title still has room")
+    })
+  )
+
+  it.effect("from 30 columns up no line is wider than the terminal (property)", () =>
+    Effect.map(portalItems, (items) =>
+      FastCheck.assert(
+        FastCheck.property(FastCheck.integer({ min: 30, max: 260 }), (columns) => {
+          for (const line of RecentTable.render(items, { width: columns, timeZone: utc })) {
+            assert.isAtMost(width(line), columns, `${columns}: ${line}`)
+          }
+        }),
+        { numRuns: 80 }
+      )
+    )
   )
 })
 

@@ -128,7 +128,7 @@ describe("WatchCommand.loop (TestClock)", () => {
         const fiber = yield* Effect.fork(
           WatchCommand.loop({
             interval: Duration.seconds(5),
-            width: 120,
+            width: 160,
             timeZone: utc,
             print: (line) => Queue.offer(lines, line),
             report: (line) => Queue.offer(reports, line)
@@ -225,6 +225,47 @@ describe("WatchCommand.loop (TestClock)", () => {
           })
         )
       )
+    })
+  )
+})
+
+describe("WatchCommand.loop's summary", () => {
+  it.effect("is wrapped to the width at spaces, never inside a word (40, 80, 120 and 200 columns)", () =>
+    Effect.gen(function* () {
+      const once = Layer.succeed(RecentSync.RecentSync, {
+        sync: Effect.succeed(change("full", "initial", [first, second], { added: [first.id, second.id] })),
+        refresh: Effect.die("not used"),
+        changes: Effect.die("not used") as never,
+        current: Effect.succeed(Option.none<SnapshotStore.Snapshot>())
+      })
+      const summaryAt = (width: number) =>
+        Effect.gen(function* () {
+          const printed = yield* Queue.unbounded<string>()
+          const fiber = yield* Effect.fork(
+            WatchCommand.loop({
+              interval: Duration.seconds(5),
+              width,
+              timeZone: utc,
+              print: (line) => Queue.offer(printed, line),
+              report: () => Effect.void
+            }).pipe(Effect.provide(once), Effect.provide(quietDemo))
+          )
+          const lines: Array<string> = []
+          while (!lines.at(-1)?.endsWith("stop.")) lines.push(yield* Queue.take(printed))
+          yield* Fiber.interrupt(fiber)
+          return lines
+        })
+      const [whole] = yield* summaryAt(200)
+      assert.match(
+        whole,
+        /^Watching 2 recent chats on https:\/\/demo\.bitrix24\.test \(\d+ with unread messages\), checking every 5s\. Press Ctrl-C to stop\.$/
+      )
+      for (const width of [40, 80, 120]) {
+        const lines = yield* summaryAt(width)
+        assert.strictEqual(lines.join(" "), whole, `${width}: the same words, in order, none cut`)
+        for (const line of lines) assert.isAtMost(line.length, width, `${width}: ${line}`)
+      }
+      assert.strictEqual((yield* summaryAt(80)).length, 2)
     })
   )
 })

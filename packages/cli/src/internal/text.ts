@@ -66,3 +66,37 @@ export const pad = (text: string, columns: number, align: "left" | "right" = "le
   const fill = " ".repeat(Math.max(0, columns - width(text)))
   return align === "left" ? text + fill : fill + text
 }
+
+/**
+ * `text` broken into lines of at most `columns` columns at spaces; a word wider than a line is cut into pieces.
+ * Existing line breaks are kept; runs of spaces at a break are dropped.
+ */
+export const wrap = (text: string, columns: number): ReadonlyArray<string> => {
+  const limit = Math.max(1, columns)
+  const lines: Array<string> = []
+  for (const paragraph of text.split("\n")) {
+    let line = ""
+    for (const word of paragraph.split(/ +/).filter((part) => part !== "")) {
+      const candidate = line === "" ? word : `${line} ${word}`
+      if (width(candidate) <= limit) {
+        line = candidate
+        continue
+      }
+      if (line !== "") lines.push(line)
+      line = ""
+      let rest = word
+      while (width(rest) > limit) {
+        let piece = ""
+        for (const { segment } of graphemes.segment(rest)) {
+          if (piece !== "" && width(piece + segment) > limit) break
+          piece += segment
+        }
+        lines.push(piece)
+        rest = rest.slice(piece.length)
+      }
+      line = rest
+    }
+    lines.push(line)
+  }
+  return lines
+}
