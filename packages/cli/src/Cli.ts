@@ -12,7 +12,10 @@
  *
  * @since 0.1.0
  */
+import type * as CliApp from "@effect/cli/CliApp"
+import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
+import * as Descriptor from "@effect/cli/CommandDescriptor"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Cause from "effect/Cause"
@@ -25,27 +28,96 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as EmulatorCommand from "./EmulatorCommand.js"
+import * as Help from "./Help.js"
 import * as RecentCommand from "./RecentCommand.js"
 import * as WatchCommand from "./WatchCommand.js"
 
 /**
- * The root command; each subcommand lives in its own module.
+ * The version `--version` prints.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const version = "0.1.0"
+
+const subcommands = [RecentCommand.command, WatchCommand.command, EmulatorCommand.command] as const
+
+/** The help page for `path` (`[]`: the root page). */
+const helpPage = (path: ReadonlyArray<string>): Help.Page => {
+  const found = subcommands.find((sub) => Help.nameOf(sub.descriptor) === path[0])
+  return found === undefined
+    ? Help.rootPage(
+        command.descriptor,
+        subcommands.map((sub) => sub.descriptor),
+        version
+      )
+    : Help.commandPage(found.descriptor)
+}
+
+/**
+ * The root command; each subcommand lives in its own module. Alone, it prints the help page.
  *
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("im-recent").pipe(
+export const command = Command.make("im-recent", {}, () => Help.print(helpPage([]))).pipe(
   Command.withDescription("Tools for Bitrix24's im.recent.* REST methods"),
-  Command.withSubcommands([RecentCommand.command, WatchCommand.command, EmulatorCommand.command])
+  Command.withSubcommands(subcommands)
 )
 
+const parseAndRun = Command.run(command, { name: "im-recent", version })
+
+/** The arguments without `--log-level LEVEL` (which the parser also drops before it looks at the rest). */
+const withoutLogLevel = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
+  args.filter((arg, i) => !(arg === "--log-level" || arg.startsWith("--log-level=") || args[i - 1] === "--log-level"))
+
 /**
- * Parses `argv` (as `process.argv`) and runs the chosen subcommand.
+ * What the parser's own options ask to print instead of running a command: a help page (`path`: `[]` for the root
+ * page, `["recent"]` for a command's) or the version.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Request = { readonly _tag: "Help"; readonly path: ReadonlyArray<string> } | { readonly _tag: "Version" }
+
+/**
+ * Whether the arguments (after the program) ask for help or the version; `None` when they ask to run a command (or
+ * cannot be parsed: the parser then reports that).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const request = (
+  args: ReadonlyArray<string>
+): Effect.Effect<Option.Option<Request>, never, CliApp.CliApp.Environment> => {
+  const rest = withoutLogLevel(args)
+  return Descriptor.parse(command.descriptor, ["im-recent", ...rest], CliConfig.defaultConfig).pipe(
+    Effect.map((directive): Option.Option<Request> => {
+      if (directive._tag !== "BuiltIn") return Option.none()
+      if (directive.option._tag === "ShowVersion") return Option.some({ _tag: "Version" })
+      if (directive.option._tag !== "ShowHelp") return Option.none()
+      const names = new Set(subcommands.map((sub) => Help.nameOf(sub.descriptor)))
+      const name = rest.find((arg) => names.has(arg))
+      return Option.some({ _tag: "Help", path: name === undefined ? [] : [name] })
+    }),
+    Effect.orElseSucceed(() => Option.none())
+  )
+}
+
+/**
+ * Parses `argv` (as `process.argv`) and runs the chosen subcommand; `--help` prints {@link Help} pages.
  *
  * @since 0.1.0
  * @category running
  */
-export const run = Command.run(command, { name: "im-recent", version: "0.1.0" })
+export const run = (argv: ReadonlyArray<string>) =>
+  Effect.flatMap(
+    request(argv.slice(2)),
+    Option.match({
+      onNone: () => parseAndRun(argv),
+      onSome: (asked) => (asked._tag === "Version" ? Console.log(version) : Help.print(helpPage(asked.path)))
+    })
+  )
 
 /**
  * The exit status of a finished run.

@@ -286,7 +286,10 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
   )
 
 const optionalInteger = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withDescription(description), Options.optional)
+  Options.integer(name).pipe(Options.withPseudoName("N"), Options.withDescription(description), Options.optional)
+
+const optionalText = (name: string, pseudoName: string, description: string) =>
+  Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description), Options.optional)
 
 /**
  * The `emulator` subcommand.
@@ -297,47 +300,50 @@ const optionalInteger = (name: string, description: string) =>
 export const command = Command.make(
   "emulator",
   {
-    port: Options.integer("port").pipe(Options.withDefault(0), Options.withDescription("TCP port; 0 picks a free one")),
+    port: Options.integer("port").pipe(
+      Options.withPseudoName("N"),
+      Options.withDefault(0),
+      Options.withDescription("TCP port to listen on; 0 (the default) picks a free one")
+    ),
     host: Options.text("host").pipe(
+      Options.withPseudoName("HOST"),
       Options.withDefault("127.0.0.1"),
-      Options.withDescription("Interface to bind (default: loopback only)")
+      Options.withDescription("Interface to listen on (default 127.0.0.1: loopback only)")
     ),
-    state: Options.text("state").pipe(
-      Options.withDescription("A portal state JSON file to serve instead of a generated portal"),
-      Options.optional
-    ),
-    seed: optionalInteger("seed", "Seed of the generated portal (default 1)"),
+    state: optionalText("state", "FILE", "Serve this portal state (a JSON file) instead of a generated portal"),
+    seed: optionalInteger("seed", "Seed of the generated portal (default 1): the same seed, the same portal"),
     users: optionalInteger("users", "Employees in the generated portal (default 30)"),
     chats: optionalInteger("chats", "Group chats in the generated portal (default 20)"),
     locale: Options.choice("locale", ["ru", "en"]).pipe(
-      Options.withDescription("Language of the generated portal (default ru)"),
+      Options.withDescription("Language of the generated portal's names and messages (default ru)"),
       Options.optional
     ),
-    now: Options.text("now").pipe(
-      Options.withDescription("Start the portal's clock at this ATOM instant (default: the current time)"),
-      Options.optional
+    now: optionalText(
+      "now",
+      "ATOM",
+      "Start the portal's clock at this instant, like 2026-02-26T09:07:18+03:00, where the generated history ends (default: now)"
     ),
-    timezone: Options.text("timezone").pipe(
-      Options.withDescription("The portal's time zone (default Europe/Moscow, or the state file's)"),
-      Options.optional
+    timezone: optionalText(
+      "timezone",
+      "ZONE",
+      "The portal's time zone, an IANA name or an offset (default Europe/Moscow, or the state file's)"
     ),
-    rate: Options.text("rate").pipe(
-      Options.withDescription("Leaky bucket LIMIT/PER_SECOND (default 50/2)"),
-      Options.optional
+    rate: optionalText(
+      "rate",
+      "LIMIT/PER_SECOND",
+      "The request-rate limit: LIMIT requests at once, then PER_SECOND a second (default 50/2)"
     ),
     noRateLimit: Options.boolean("no-rate-limit").pipe(Options.withDescription("Switch the request-rate limit off")),
     operatingLimit: Options.float("operating-limit").pipe(
-      Options.withDescription("Per-method operating budget in seconds over 10 minutes (default 480)"),
+      Options.withPseudoName("SECONDS"),
+      Options.withDescription("Each method's operating budget: seconds of server time per 10 minutes (default 480)"),
       Options.optional
     ),
     tls: Options.boolean("tls").pipe(
-      Options.withDescription("Serve HTTPS with a certificate generated now for 127.0.0.1 and localhost")
+      Options.withDescription("Serve HTTPS with a certificate made at start for 127.0.0.1 and localhost (see caFile)")
     ),
-    cert: Options.text("cert").pipe(
-      Options.withDescription("Serve HTTPS with this certificate (PEM)"),
-      Options.optional
-    ),
-    key: Options.text("key").pipe(Options.withDescription("The private key of --cert (PEM)"), Options.optional)
+    cert: optionalText("cert", "FILE", "Serve HTTPS with this certificate (PEM)"),
+    key: optionalText("key", "FILE", "The private key of --cert (PEM)")
   },
   (flags) => Effect.flatMap(settings(flags), serve)
 ).pipe(Command.withDescription("Run a local Bitrix24 portal for im.recent.* until SIGINT/SIGTERM"))

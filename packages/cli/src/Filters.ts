@@ -40,7 +40,7 @@ export const options = {
     Options.withDescription("Leave out one-to-one dialogs: SKIP_DIALOG=Y")
   ),
   onlyOpenlines: Options.boolean("only-openlines").pipe(
-    Options.withDescription("Only open lines: ONLY_OPENLINES=Y (not combinable with --skip-* and --since)")
+    Options.withDescription("Show only open lines: ONLY_OPENLINES=Y (cannot be combined with --skip-* or --since)")
   )
 } as const
 

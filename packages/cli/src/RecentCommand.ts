@@ -248,7 +248,7 @@ export const command = Command.make(
     since: Options.text("since").pipe(
       Options.withPseudoName("ATOM|DURATION"),
       Options.withDescription(
-        "Only chats changed since then (LAST_SYNC_DATE): an ATOM date-time like 2026-02-25T18:30:00+03:00, or a duration ago like 2h"
+        "Show only the chats changed since then (LAST_SYNC_DATE): an ATOM date-time like 2026-02-25T18:30:00+03:00, or a duration ago like 2h, 30m, 1d"
       ),
       Options.optional
     ),

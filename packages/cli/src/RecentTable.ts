@@ -38,15 +38,19 @@ export interface Options {
 export const defaultWidth = 100
 
 /**
- * The width to lay out for: the terminal's columns, else `COLUMNS`, else {@link defaultWidth}.
+ * The width to lay out for: the terminal's columns, else `COLUMNS`, else `fallback` ({@link defaultWidth}).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const terminalWidth = (columns: number | undefined, env: string | undefined): number => {
+export const terminalWidth = (
+  columns: number | undefined,
+  env: string | undefined,
+  fallback = defaultWidth
+): number => {
   if (columns !== undefined && columns > 0) return columns
   const fromEnv = Number(env)
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultWidth
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback
 }
 
 /** Extended chat types (`chat.type`) as users know them. */

@@ -262,7 +262,7 @@ export const command = Command.make(
     ...Filters.options,
     interval: Options.text("interval").pipe(
       Options.withPseudoName("DURATION"),
-      Options.withDescription('Time between two syncs: 5s, 500ms, 2m, "10 seconds"… (at least 1s)'),
+      Options.withDescription('Time between two syncs, at least 1s: 5s (the default), 1500ms, 2m, "10 seconds"'),
       Options.withDefault("5s")
     )
   },

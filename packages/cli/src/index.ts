@@ -34,6 +34,13 @@ export * as EmulatorCommand from "./EmulatorCommand.js"
  * @since 0.1.0
  */
 export * as Filters from "./Filters.js"
+
+/**
+ * `--help`: the pages of `im-recent` and its commands, laid out for the reader's terminal.
+ *
+ * @since 0.1.0
+ */
+export * as Help from "./Help.js"
 /**
  * `im-recent recent`: the user's recent chats as a table, or as JSON.
  *

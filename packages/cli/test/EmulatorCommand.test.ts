@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as Https from "node:https"
 import { tmpdir } from "node:os"
@@ -8,63 +7,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cli, EmulatorCommand } from "@im-recent/cli"
 import { Generator, PortalState } from "@im-recent/emulator"
 import { DateTime, Effect, Exit, FiberId, Option } from "effect"
-import { groupExited } from "./support.js"
+import { cli, groupExited, start, workspaceDir } from "./support.js"
 
 /** A parsed JSON body: tests index into it freely and assert on what they find. */
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON is asserted on, never trusted
 type Json = any
-
-const cliDir = new URL("..", import.meta.url).pathname
-const workspaceDir = new URL("../../..", import.meta.url).pathname
-
-interface Running {
-  readonly child: ChildProcess
-  /** The first stdout line. */
-  readonly firstLine: Promise<string>
-  /** Everything on stdout and stderr so far. */
-  readonly output: () => { readonly stdout: string; readonly stderr: string }
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
-}
-
-const start = (command: string, args: ReadonlyArray<string>, options: { cwd: string; detached?: boolean }): Running => {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    detached: options.detached ?? false,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0" }
-  })
-  let stdout = ""
-  let stderr = ""
-  const firstLine = new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-      const end = stdout.indexOf("\n")
-      if (end !== -1) resolve(stdout.slice(0, end))
-    })
-    child.on("exit", () => reject(new Error(`exited before a line; stderr: ${stderr}`)))
-  })
-  firstLine.catch(() => {})
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk
-  })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal }))
-  )
-  return { child, firstLine, output: () => ({ stdout, stderr }), exited }
-}
-
-/**
- * Runs the entry under Node with tsx's loader (the child is the emulator itself, no relay process), and kills it
- * when the scope closes, whatever happened.
- */
-const cli = (args: ReadonlyArray<string>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => start(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { cwd: cliDir })),
-    (running) =>
-      Effect.sync(() => {
-        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL")
-      })
-  )
 
 const promise = <A>(thunk: () => Promise<A>) => Effect.promise(thunk)
 
@@ -87,7 +34,7 @@ describe("im-recent emulator (live)", () => {
     () =>
       Effect.gen(function* () {
         const running = yield* cli(["emulator", "--port", "0", "--seed", "1", "--users", "6", "--chats", "3"])
-        const line = yield* promise(() => running.firstLine)
+        const line = yield* promise(() => running.line(/^\{/))
         const handshake = JSON.parse(line) as EmulatorCommand.Handshake
         assert.match(handshake.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
         assert.isUndefined(handshake.caFile)
@@ -101,8 +48,8 @@ describe("im-recent emulator (live)", () => {
         assert.isObject(body.time)
         running.child.kill("SIGTERM")
         const exit = yield* promise(() => running.exited)
-        assert.deepStrictEqual(exit, { code: 0, signal: null }, running.output().stderr)
-        assert.strictEqual(running.output().stderr, "")
+        assert.deepStrictEqual(exit, { code: 0, signal: null }, running.stderr())
+        assert.strictEqual(running.stderr(), "")
         yield* promise(() =>
           fetch(`${first.url}im.recent.get`).then(
             () => assert.fail("the server is gone"),
@@ -118,7 +65,7 @@ describe("im-recent emulator (live)", () => {
     () =>
       Effect.gen(function* () {
         const running = yield* cli(["emulator", "--port", "0", "--tls", "--users", "4", "--chats", "2"])
-        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
         assert.match(handshake.baseUrl, /^https:\/\/127\.0\.0\.1:\d+$/)
         assert.isString(handshake.caFile)
         const ca = readFileSync(handshake.caFile!, "utf8")
@@ -157,7 +104,7 @@ describe("im-recent emulator (live)", () => {
           "Asia/Tokyo",
           "--no-rate-limit"
         ])
-        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
         assert.deepStrictEqual(
           handshake.webhooks.map((hook) => hook.userId),
           state.webhooks.map((hook) => hook.userId)
@@ -255,7 +202,8 @@ describe("im-recent emulator (live)", () => {
         ]) {
           const running = yield* cli(args)
           const exit = yield* promise(() => running.exited)
-          const { stderr, stdout } = running.output()
+          const stderr = running.stderr()
+          const stdout = running.stdout()
           assert.strictEqual(exit.code, 2, `${args.join(" ")}: ${stderr}`)
           assert.strictEqual(stdout, "")
           const lines = stderr.split("\n").filter((line) => line !== "")
@@ -272,26 +220,12 @@ describe("im-recent emulator (live)", () => {
     () =>
       Effect.gen(function* () {
         const first = yield* cli(["emulator", "--port", "0", "--users", "3", "--chats", "1"])
-        const { baseUrl } = JSON.parse(yield* promise(() => first.firstLine)) as EmulatorCommand.Handshake
+        const { baseUrl } = JSON.parse(yield* promise(() => first.line(/^\{/))) as EmulatorCommand.Handshake
         const port = new URL(baseUrl).port
         const second = yield* cli(["emulator", "--port", port, "--users", "3", "--chats", "1"])
         const exit = yield* promise(() => second.exited)
         assert.strictEqual(exit.code, 1)
-        assert.match(second.output().stderr, /^im-recent: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/)
-      }).pipe(Effect.scoped),
-    live
-  )
-
-  it.live(
-    "--help prints the flags and exits 0",
-    () =>
-      Effect.gen(function* () {
-        const running = yield* cli(["emulator", "--help"])
-        const exit = yield* promise(() => running.exited)
-        assert.strictEqual(exit.code, 0)
-        for (const flag of ["--port", "--state", "--seed", "--rate", "--no-rate-limit", "--operating-limit", "--tls"]) {
-          assert.include(running.output().stdout, flag)
-        }
+        assert.match(second.stderr(), /^im-recent: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/)
       }).pipe(Effect.scoped),
     live
   )
@@ -317,8 +251,8 @@ describe("im-recent emulator (live)", () => {
               }
             })
         )
-        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
-        assert.strictEqual(running.output().stdout.indexOf("{"), 0)
+        const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
+        assert.strictEqual(running.stdout().indexOf("{"), 0)
         const response = yield* promise(() => fetch(`${handshake.webhooks[0].url}im.recent.get`))
         assert.strictEqual(response.status, 200)
         process.kill(-running.child.pid!, "SIGTERM")

@@ -180,39 +180,6 @@ describe("im-recent recent (live)", () => {
   )
 
   it.live(
-    "--help on every command",
-    () =>
-      Effect.gen(function* () {
-        const cases: ReadonlyArray<readonly [ReadonlyArray<string>, ReadonlyArray<string>]> = [
-          [["--help"], ["recent", "watch", "emulator"]],
-          [
-            ["recent", "--help"],
-            ["--skip-openlines", "--skip-chat", "--skip-dialog", "--only-openlines", "--since", "--json"]
-          ],
-          [
-            ["watch", "--help"],
-            ["--interval", "--skip-openlines", "--only-openlines"]
-          ],
-          [
-            ["emulator", "--help"],
-            ["--port", "--tls"]
-          ]
-        ]
-        yield* Effect.forEach(
-          cases,
-          ([args, flags]) =>
-            Effect.gen(function* () {
-              const run = yield* cli(args)
-              assert.strictEqual((yield* promise(() => run.exited)).code, 0, args.join(" "))
-              for (const flag of flags) assert.include(run.stdout(), flag, args.join(" "))
-            }),
-          { concurrency: 2, discard: true }
-        )
-      }).pipe(Effect.scoped),
-    live
-  )
-
-  it.live(
     "pnpm start from the workspace root shows the demo table",
     () =>
       Effect.gen(function* () {

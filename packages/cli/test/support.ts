@@ -59,7 +59,7 @@ export interface Running {
   readonly child: ChildProcess
   readonly stdout: () => string
   readonly stderr: () => string
-  /** Resolves with the first stdout line matching `pattern` (rejects if the child exits first). */
+  /** Resolves with the first complete stdout line matching `pattern` (rejects if the child exits first). */
   readonly line: (pattern: RegExp) => Promise<string>
   readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
 }
@@ -79,8 +79,10 @@ export const start = (
   let stderr = ""
   const waiting = new Set<{ readonly pattern: RegExp; readonly resolve: (line: string) => void }>()
   const check = () => {
+    // complete lines only: a line still being written could match early and be read cut short
+    const complete = stdout.split("\n").slice(0, -1)
     for (const waiter of waiting) {
-      const found = stdout.split("\n").find((line) => waiter.pattern.test(line))
+      const found = complete.find((line) => waiter.pattern.test(line))
       if (found !== undefined) {
         waiting.delete(waiter)
         waiter.resolve(found)
