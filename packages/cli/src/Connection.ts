@@ -7,7 +7,8 @@
  * over `fetch`. With none of them, the demo portal (`DemoPortal`): the commands work on a fresh clone.
  *
  * A command gives up on an unreachable portal after 2 retries (about 1.5 s) unless `BITRIX24_RETRY_TIMES` says
- * otherwise: it is run by a person waiting for an answer.
+ * otherwise: it is run by a person waiting for an answer, who is told on stderr when a call is being retried. A host
+ * name that does not resolve, or a loopback port nothing listens on, fails at once (the client does not retry those).
  *
  * @since 0.1.0
  */
@@ -80,15 +81,25 @@ export const isConfigured: Effect.Effect<boolean> = Effect.map(
 )
 
 /**
- * The retry schedule of the commands: `BITRIX24_RETRY_TIMES` when set (the client reads it), else 2 retries.
+ * How many times a command retries a failed call: `BITRIX24_RETRY_TIMES` when it is a valid count (the client
+ * reports one that is not), else 2.
  *
  * @since 0.1.0
  * @category config
  */
-export const retry: Effect.Effect<RetryPolicy.RetrySchedule | undefined> = Effect.map(
-  Effect.orElseSucceed(Config.option(Config.string("BITRIX24_RETRY_TIMES")), () => Option.none<string>()),
-  Option.match({ onNone: () => RetryPolicy.exponential({ times: 2 }), onSome: () => undefined })
+export const retryTimes: Effect.Effect<number> = Effect.map(
+  Effect.orElseSucceed(Config.option(Config.integer("BITRIX24_RETRY_TIMES")), () => Option.none<number>()),
+  Option.match({ onNone: () => 2, onSome: (times) => (times >= 0 && times <= 20 ? times : 2) })
 )
+
+/**
+ * The line printed on stderr when a call is retried, once per call (at its first retry), whatever `--log-level` says.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const retryNotice = (retry: RetryPolicy.Retry, times: number): string =>
+  `${retry.method} failed, retrying up to ${times} ${times === 1 ? "time" : "times"}: ${retry.error.message}`
 
 /**
  * The connection to the configured portal and its transport (`Bitrix24.layerConfig` over `fetch`).
@@ -100,8 +111,12 @@ export const layerPortal = (
   options?: Bitrix24.Options
 ): Layer.Layer<Connection | Bitrix24.Bitrix24, CliError.UsageError | CliError.PortalError> =>
   Layer.unwrapEffect(
-    Effect.map(retry, (schedule) => {
-      const transport = Bitrix24.layerConfig({ ...options, retry: options?.retry ?? schedule }).pipe(
+    Effect.map(retryTimes, (times) => {
+      const transport = Bitrix24.layerConfig({
+        ...options,
+        retry: options?.retry ?? RetryPolicy.exponential({ times }),
+        onRetry: (retry) => (retry.attempt === 1 ? Console.error(retryNotice(retry, times)) : Effect.void)
+      }).pipe(
         Layer.provide(FetchHttpClient.layer),
         Layer.mapError((error) => {
           switch (error._tag) {

@@ -2,6 +2,7 @@
  * `im-recent recent` and `im-recent watch` as a user runs them: child processes, on the demo portal and against a
  * spawned `im-recent emulator` standing in for a real portal.
  */
+import { createServer as createHttpServer, type Server } from "node:http"
 import { createServer } from "node:net"
 import { assert, describe, it } from "@effect/vitest"
 import { Connection, type EmulatorCommand } from "@im-recent/cli"
@@ -23,6 +24,25 @@ const closedPort = promise(
         server.close(() => resolve(port))
       })
     })
+)
+
+/** A loopback HTTP server answering every request with `500 INTERNAL_SERVER_ERROR`, closed with the scope. */
+const failingPortal = Effect.acquireRelease(
+  promise(
+    () =>
+      new Promise<{ readonly server: Server; readonly url: string; readonly count: () => number }>((resolve) => {
+        let count = 0
+        const server = createHttpServer((_, response) => {
+          count++
+          response.writeHead(500, { "content-type": "application/json" })
+          response.end(JSON.stringify({ error: "INTERNAL_SERVER_ERROR", error_description: "Internal server error" }))
+        }).listen(0, "127.0.0.1", () => {
+          const { port } = server.address() as { port: number }
+          resolve({ server, url: `http://127.0.0.1:${port}`, count: () => count })
+        })
+      })
+  ),
+  ({ server }) => promise(() => new Promise<void>((resolve) => server.close(() => resolve())))
 )
 
 /** One line on stderr, `im-recent: …`, and no stack trace. */
@@ -118,7 +138,7 @@ describe("im-recent recent (live)", () => {
   )
 
   it.live(
-    "an unreachable portal: one line after a short retry, exit status 1, the webhook code masked",
+    "a loopback port nothing listens on: one line at once (no retry), exit status 1, the webhook code masked",
     () =>
       Effect.gen(function* () {
         const port = yield* closedPort
@@ -129,8 +149,32 @@ describe("im-recent recent (live)", () => {
           line,
           new RegExp(`^im-recent: cannot reach the portal at http://127\\.0\\.0\\.1:${port}: Network error: `)
         )
+        assert.include(line, "(nothing listens on that port of this machine: not retried)")
         assert.notInclude(run.stderr() + run.stdout(), "s3cretc0de42")
         assert.strictEqual(run.stdout(), "")
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "a portal failing with a retryable error: one line says it is retrying, even with --log-level none",
+    () =>
+      Effect.gen(function* () {
+        const requests = yield* failingPortal
+        const run = yield* cli(["--log-level", "none", "recent"], {
+          BITRIX24_WEBHOOK_URL: `${requests.url}/rest/1/s3cretc0de42/`,
+          BITRIX24_RETRY_TIMES: "1"
+        })
+        assert.strictEqual((yield* promise(() => run.exited)).code, 1, run.stderr())
+        const lines = linesOf(run.stderr())
+        assert.strictEqual(lines.length, 2, run.stderr())
+        assert.match(lines[0], /^im-recent: im\.recent\.get failed, retrying up to 1 time: INTERNAL_SERVER_ERROR/)
+        assert.match(
+          lines[1],
+          new RegExp(`^im-recent: the portal at ${requests.url} answered with an error: INTERNAL_SERVER_ERROR`)
+        )
+        assert.strictEqual(requests.count(), 2)
+        assert.notInclude(run.stderr(), "s3cretc0de42")
       }).pipe(Effect.scoped),
     live
   )

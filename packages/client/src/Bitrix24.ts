@@ -14,7 +14,8 @@
  * 4. an `expired_token`/`invalid_token` renews the OAuth token (single-flight) and resends once;
  * 5. retryable errors are retried on one replaceable schedule (`RetryPolicy`): a
  *    `QUERY_LIMIT_EXCEEDED` also fills the local bucket, an `OPERATION_TIME_LIMIT` pauses the method
- *    until its reset time.
+ *    until its reset time; an unresolvable host, or a refused connection to a loopback host, fails at
+ *    once (`NetworkError.hopeless`). `onRetry` hears about each retry.
  *
  * The service needs an `HttpClient` and never provides one: use `FetchHttpClient.layer`,
  * `NodeHttpClient.layerUndici`, or your own. The platform's HTTP span is disabled for these requests
@@ -75,6 +76,8 @@ export interface Options {
    * saving switches. Without it a 2-hour margin is kept (`RecentQuery.latestClampBound`).
    */
   readonly timeZone?: DateTime.TimeZone | undefined
+  /** Runs before each retry of a failed call, e.g. to tell a waiting user (see `RetryPolicy.Retry`). */
+  readonly onRetry?: ((retry: RetryPolicy.Retry) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -250,8 +253,15 @@ export const make = (
       const ctx: CallContext = { method, requestId, mask, source: "rest", credential: auth.kind }
       const idempotent = callOptions?.idempotent ?? true
       let attemptNo = 0
+      const onRetry = options?.onRetry
       return yield* Effect.suspend(() => attempt(ctx, params, schema, ++attemptNo)).pipe(
-        Effect.retry({ schedule, while: (error) => isRetryable(error, idempotent) })
+        // `while` is asked only once the schedule allows another attempt
+        Effect.retry({
+          schedule,
+          while: (error) =>
+            isRetryable(error, idempotent) &&
+            (onRetry === undefined || Effect.as(onRetry({ method, attempt: attemptNo, error }), true))
+        })
       )
     })
 
@@ -383,7 +393,8 @@ export const layerConfig = (
         timeout: options?.timeout ?? fromEnv.timeout,
         operating: { ...fromEnv.operating, ...options?.operating },
         transformClient: options?.transformClient,
-        timeZone: options?.timeZone ?? fromEnv.timeZone
+        timeZone: options?.timeZone ?? fromEnv.timeZone,
+        onRetry: options?.onRetry
       })
     )
   ).pipe(Layer.provide(Bitrix24Auth.layerConfig))

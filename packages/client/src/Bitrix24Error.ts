@@ -569,32 +569,52 @@ export class PortalMoved extends Schema.TaggedError<PortalMoved>("@im-recent/cli
 
 /**
  * The request or the response body could not travel (connection refused or reset, DNS, TLS). The
- * call may have run; idempotent calls are retried.
+ * call may have run; idempotent calls are retried, except when no retry can help: the host name does
+ * not resolve (`ENOTFOUND`), or a loopback host refused the connection (`ECONNREFUSED`: nothing
+ * listens on that port of this machine).
  *
  * @since 0.1.0
  * @category errors
  */
 export class NetworkError extends Schema.TaggedError<NetworkError>("@im-recent/client/Bitrix24Error/NetworkError")(
   "NetworkError",
-  { ...callContext, description: Schema.String }
+  {
+    ...callContext,
+    description: Schema.String,
+    /** The system error code, when the platform gave one: `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, … */
+    code: Schema.optional(Schema.String),
+    /** Whether the request went to a loopback host (`localhost`, `127.0.0.0/8`, `::1`). */
+    loopback: Schema.optional(Schema.Boolean)
+  }
 ) {
+  /**
+   * Why retrying cannot help, when it cannot.
+   *
+   * @since 0.1.0
+   */
+  get hopeless(): string | undefined {
+    if (this.code === "ENOTFOUND") return "the host name does not resolve"
+    if (this.code === "ECONNREFUSED" && this.loopback === true) return "nothing listens on that port of this machine"
+    return undefined
+  }
   /**
    * @since 0.1.0
    */
   get retryPolicy(): RetryPolicy {
-    return "idempotent"
+    return this.hopeless === undefined ? "idempotent" : "never"
   }
   /**
    * @since 0.1.0
    */
   get retryable(): boolean {
-    return true
+    return this.hopeless === undefined
   }
   /**
    * @since 0.1.0
    */
   override get message(): string {
-    return `Network error: ${this.description}${where(this)}`
+    const hopeless = this.hopeless
+    return `Network error: ${this.description}${hopeless === undefined ? "" : ` (${hopeless}: not retried)`}${where(this)}`
   }
 }
 

@@ -5,13 +5,15 @@
  * `OPERATION_TIME_LIMIT` (after the method's reset time, see `OperatingBudget`), network errors,
  * timeouts, 5xx answers and bodies cut in transit. Authorization errors and other 4xx fail at once;
  * `OVERLOAD_LIMIT` is never retried. How often and how long to wait is this schedule: exponential
- * back-off with jitter, a cap on each delay and a bounded number of retries.
+ * back-off with jitter, a cap on each delay and a bounded number of retries. A network error that no
+ * retry can fix fails at once: a host name that does not resolve, a loopback port nothing listens on.
  *
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
 import { identity } from "effect/Function"
 import * as Schedule from "effect/Schedule"
+import type { Bitrix24Error } from "./Bitrix24Error.js"
 
 /**
  * @since 0.1.0
@@ -28,6 +30,19 @@ export interface Options {
   readonly times?: number | undefined
   /** Randomise each delay between 80 % and 120 % (on). */
   readonly jitter?: boolean | undefined
+}
+
+/**
+ * A failed call the client is about to send again (`Bitrix24.Options.onRetry`): `attempt` is the number of the
+ * attempt that failed (1 for the first).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Retry {
+  readonly method: string
+  readonly attempt: number
+  readonly error: Bitrix24Error
 }
 
 /**

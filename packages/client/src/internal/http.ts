@@ -22,6 +22,7 @@ import {
   PortalMoved,
   Timeout
 } from "../Bitrix24Error.js"
+import { isLoopback } from "./endpoint.js"
 import { type Masker, snippet } from "./secrets.js"
 
 /** Who is calling, for errors. */
@@ -48,12 +49,38 @@ const describeCause = (cause: unknown, depth = 0): string => {
   return typeof cause === "string" ? cause : ""
 }
 
+/** The first system error code (`ECONNREFUSED`, `ENOTFOUND`, …) along a chain of causes. */
+const systemCode = (cause: unknown, depth = 0): string | undefined => {
+  if (depth > 3 || !Predicate.isObject(cause)) return undefined
+  if (Predicate.hasProperty(cause, "code") && typeof cause.code === "string" && /^E[A-Z0-9_]+$/.test(cause.code)) {
+    return cause.code
+  }
+  return Predicate.hasProperty(cause, "cause") ? systemCode(cause.cause, depth + 1) : undefined
+}
+
+const hostOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).hostname
+  } catch {
+    return undefined
+  }
+}
+
 /** Maps the platform's errors (which print the full URL) to ours, keeping no reference to them. */
 export const mapHttpClientError = (error: HttpClientError.HttpClientError, ctx: CallContext): Bitrix24Error => {
   const context = { method: ctx.method, requestId: ctx.requestId }
   if (error._tag === "RequestError") {
     const detail = ctx.mask(describeCause(error.cause)) || "the request could not be sent"
-    if (error.reason === "Transport") return new NetworkError({ ...context, description: detail })
+    if (error.reason === "Transport") {
+      const code = systemCode(error.cause)
+      const host = hostOf(error.request.url)
+      return new NetworkError({
+        ...context,
+        description: detail,
+        ...(code === undefined ? {} : { code }),
+        ...(host === undefined ? {} : { loopback: isLoopback(host) })
+      })
+    }
     return new InvalidParams({
       ...context,
       issues: [
