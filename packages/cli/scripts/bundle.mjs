@@ -1,14 +1,15 @@
 // Builds the published `im-recent` executable: src/bin.ts and everything it imports (effect, @effect/*,
 // the emulator) in one ESM file, so that a cold start reads one file instead of about 800 modules
 // (bench/README.md has the figures). The licenses of the bundled packages go next to it.
+// `node scripts/bundle.mjs [DIR]` writes to DIR instead of dist/ (the tests run the bin from a temporary directory).
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const dist = join(root, "dist")
+const dist = process.argv[2] === undefined ? join(root, "dist") : resolve(process.argv[2])
 const own = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 
 rmSync(dist, { recursive: true, force: true })

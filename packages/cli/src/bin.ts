@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `im-recent` executable: `tsx src/bin.ts <subcommand> …` (or `pnpm im-recent …` from the workspace root).
+ * The `im-recent` executable, published as one bundled file (`scripts/bundle.mjs`); in the workspace
+ * `tsx src/bin.ts <subcommand> …` (or `pnpm im-recent …` from the root, where pnpm adds lines of its own).
  *
  * @since 0.1.0
  */
