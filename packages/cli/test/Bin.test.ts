@@ -11,7 +11,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Connection, type EmulatorCommand } from "@im-recent/cli"
 import { Effect } from "effect"
 import { afterAll, beforeAll } from "vitest"
-import { childEnv, cliDir, linesOf, start } from "./support.js"
+import { childEnv, cliDir, linesOf, scopedChild } from "./support.js"
 
 const live = { timeout: 90_000 }
 const promise = <A>(thunk: () => Promise<A>) => Effect.promise(thunk)
@@ -25,15 +25,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 /** `im-recent <args>` from the bundle, killed when the scope closes whatever happened. */
 const bin = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
-  Effect.acquireRelease(
-    Effect.sync(() =>
-      start(process.execPath, [join(directory, "bin.js"), ...args], { cwd: directory, env: childEnv(env) })
-    ),
-    (running) =>
-      Effect.sync(() => {
-        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL")
-      })
-  )
+  scopedChild(process.execPath, [join(directory, "bin.js"), ...args], { cwd: directory, env: childEnv(env) })
 
 /** Every stderr line is one message starting with `im-recent: `. */
 const assertOwnLines = (stderr: string) => {

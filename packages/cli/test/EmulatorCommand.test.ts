@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cli, EmulatorCommand } from "@im-recent/cli"
 import { Generator, PortalState } from "@im-recent/emulator"
 import { DateTime, Effect, Exit, FiberId, Option } from "effect"
-import { cli, groupExited, start, workspaceDir } from "./support.js"
+import { cli, groupExited, pnpmInWorkspace } from "./support.js"
 
 /** A parsed JSON body: tests index into it freely and assert on what they find. */
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON is asserted on, never trusted
@@ -234,23 +234,7 @@ describe("im-recent emulator (live)", () => {
     "through `pnpm im-recent` from the workspace root nothing precedes the handshake on stdout",
     () =>
       Effect.gen(function* () {
-        const running = yield* Effect.acquireRelease(
-          Effect.sync(() =>
-            start("pnpm", ["im-recent", "emulator", "--port", "0", "--users", "3", "--chats", "1"], {
-              cwd: workspaceDir,
-              detached: true
-            })
-          ),
-          // pnpm does not pass signals on to its script: stop the whole process group, as a terminal does.
-          (running) =>
-            Effect.sync(() => {
-              try {
-                process.kill(-running.child.pid!, "SIGKILL")
-              } catch {
-                // already gone
-              }
-            })
-        )
+        const running = yield* pnpmInWorkspace(["im-recent", "emulator", "--port", "0", "--users", "3", "--chats", "1"])
         const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
         assert.strictEqual(running.stdout().indexOf("{"), 0)
         const response = yield* promise(() => fetch(`${handshake.webhooks[0].url}im.recent.get`))

@@ -9,7 +9,7 @@ import { Connection, type EmulatorCommand } from "@im-recent/cli"
 import { RecentGet } from "@im-recent/domain"
 import { Effect, Schema } from "effect"
 import { width } from "../src/internal/text.js"
-import { cli, linesOf, start, workspaceDir } from "./support.js"
+import { cli, linesOf, pnpmInWorkspace } from "./support.js"
 
 const live = { timeout: 90_000 }
 const notice = `im-recent: ${Connection.demoNotice}`
@@ -227,18 +227,7 @@ describe("im-recent recent (live)", () => {
     "pnpm start from the workspace root shows the demo table",
     () =>
       Effect.gen(function* () {
-        const run = yield* Effect.acquireRelease(
-          Effect.sync(() => start("pnpm", ["--silent", "start"], { cwd: workspaceDir, detached: true })),
-          // pnpm and tsx relay: stop the whole process group, as a terminal does
-          (running) =>
-            Effect.sync(() => {
-              try {
-                process.kill(-running.child.pid!, "SIGKILL")
-              } catch {
-                // already gone
-              }
-            })
-        )
+        const run = yield* pnpmInWorkspace(["--silent", "start"])
         assert.strictEqual((yield* promise(() => run.exited)).code, 0, run.stderr())
         assert.match(run.stdout(), /^ {3}TITLE +TYPE +LAST MESSAGE +DATE +UNREAD\n/)
         assert.match(run.stdout(), /\n\d+ chats, \d+ with unread messages · /)

@@ -113,20 +113,36 @@ export const start = (
   }
 }
 
-/**
- * `im-recent <args>` as a child process (Node with tsx's loader, no relay process), killed when the scope closes
- * whatever happened.
- */
-export const cli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
+/** {@link start} as a scoped resource: the child is killed when the scope closes, whatever happened. */
+export const scopedChild = (...args: Parameters<typeof start>) =>
   Effect.acquireRelease(
-    Effect.sync(() =>
-      start(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { cwd: cliDir, env: childEnv(env) })
-    ),
+    Effect.sync(() => start(...args)),
     (running) =>
       Effect.sync(() => {
         if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL")
       })
   )
+
+/**
+ * `pnpm <args>` from the workspace root in a process group of its own, the whole group killed with the scope: pnpm
+ * (and tsx) relay, so the group is stopped as a terminal stops it.
+ */
+export const pnpmInWorkspace = (args: ReadonlyArray<string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => start("pnpm", args, { cwd: workspaceDir, detached: true })),
+    (running) =>
+      Effect.sync(() => {
+        try {
+          process.kill(-running.child.pid!, "SIGKILL")
+        } catch {
+          // already gone
+        }
+      })
+  )
+
+/** `im-recent <args>` as a child process (Node with tsx's loader, no relay process), killed with the scope. */
+export const cli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
+  scopedChild(process.execPath, ["--import", "tsx", "src/bin.ts", ...args], { cwd: cliDir, env: childEnv(env) })
 
 /** The live (not zombie) processes of a process group, read from /proc. */
 const liveMembers = (group: number): ReadonlyArray<number> =>
