@@ -138,7 +138,7 @@ const ownDescription = (doc: HelpDoc.HelpDoc): string => {
   return pair._tag === "Sequence" ? paragraphs(pair.right) : ""
 }
 
-/** The paragraphs under `heading`, and the description lists under it. */
+/** The blocks under `heading`, up to the next heading. */
 const section = (doc: HelpDoc.HelpDoc, heading: string) => {
   const all = blocks(doc)
   const start = all.findIndex((block) => block._tag === "Header" && spanText(block.value) === heading)
@@ -148,9 +148,7 @@ const section = (doc: HelpDoc.HelpDoc, heading: string) => {
 }
 
 const describe = (descriptor: Descriptor.Command<unknown>): string =>
-  section(Descriptor.getHelp(descriptor, ownOptionsOnly), "DESCRIPTION")
-    .map((block) => (block._tag === "Paragraph" ? spanText(block.value) : ""))
-    .join(" ")
+  section(Descriptor.getHelp(descriptor, ownOptionsOnly), "DESCRIPTION").map(paragraphs).join(" ")
 
 /** The program's name in usage lines and references. */
 const program = "im-recent"
