@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cli, EmulatorCommand } from "@im-recent/cli"
 import { Generator, PortalState } from "@im-recent/emulator"
 import { DateTime, Effect, Exit, FiberId, Option } from "effect"
-import { cli, groupExited, pnpmInWorkspace } from "./support.js"
+import { cli, groupExited, linesOf, pnpmInWorkspace } from "./support.js"
 
 /** A parsed JSON body: tests index into it freely and assert on what they find. */
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON is asserted on, never trusted
@@ -133,7 +133,7 @@ describe("im-recent emulator (live)", () => {
     () =>
       Effect.gen(function* () {
         const running = yield* cli(["emulator", "--now", "2026-02-26T09:07:18+03:00", "--users", "6", "--chats", "3"])
-        const handshake = JSON.parse(yield* promise(() => running.firstLine)) as EmulatorCommand.Handshake
+        const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
         const oauth = handshake.oauth
         if (oauth === undefined) return assert.fail(`no oauth in ${JSON.stringify(handshake)}`)
         assert.strictEqual(oauth.restUrl, `${handshake.baseUrl}/rest/`)
@@ -177,13 +177,10 @@ describe("im-recent emulator (live)", () => {
         assert.strictEqual((yield* seed(renewed.access_token, { LIMIT: 10 })).status, 200)
         running.child.kill("SIGTERM")
         assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
-        const lines = running
-          .output()
-          .stderr.split("\n")
-          .filter((line) => line !== "")
+        const lines = linesOf(running.stderr())
         assert.deepStrictEqual(lines, ["im-recent: warn: im.recent.get: ignored LIMIT (not read by this method)"])
         for (const secret of [oauth.accessToken, oauth.clientSecret, renewed.access_token]) {
-          assert.notInclude(running.output().stderr, secret)
+          assert.notInclude(running.stderr(), secret)
         }
       }).pipe(Effect.scoped),
     live
