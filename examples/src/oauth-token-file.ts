@@ -10,7 +10,18 @@
  * `BITRIX24_TOKEN_EXPIRES_AT` (Unix seconds or ISO-8601) and `BITRIX24_OAUTH_SERVER_URL` (default
  * https://oauth.bitrix.info; the emulator serves `/oauth/token/` itself), and `TOKEN_FILE` (default `tokens.json`).
  *
- * Against the emulator: its `--state` file holds an OAuth application and a token pair (see the README).
+ * Against the emulator: the handshake `im-recent emulator` prints first (in this repository
+ * `pnpm im-recent emulator`) has an `oauth` object, an installed application with user 1's token pair. Map it:
+ *
+ *   BITRIX24_PORTAL_URL, BITRIX24_OAUTH_SERVER_URL   the handshake's `baseUrl` (it serves /rest/ and /oauth/token/)
+ *   BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET       `oauth.clientId`, `oauth.clientSecret`
+ *   BITRIX24_ACCESS_TOKEN, BITRIX24_REFRESH_TOKEN    `oauth.accessToken`, `oauth.refreshToken`
+ *   BITRIX24_TOKEN_EXPIRES_AT                        `oauth.expires`
+ *
+ * and run `pnpm tsx examples/src/oauth-token-file.ts` from the repository root. The token is fresh, so the first
+ * run only reads the list. Run it with `BITRIX24_TOKEN_EXPIRES_AT=0` (an expired token) to watch a renewal: the new
+ * pair goes to `TOKEN_FILE`, then the call is made with it. Every later run loads the file, as it must: the emulator,
+ * like the portal, has retired the pair in the environment.
  */
 import { FetchHttpClient, FileSystem } from "@effect/platform"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"

@@ -187,28 +187,44 @@ describe("example programs against the emulator (live)", () => {
   )
 
   it.live(
-    "oauth-token-file.ts renews the expired token against /oauth/token/, saves the pair, and uses the file next time",
+    "oauth-token-file.ts, configured from the handshake's oauth object as its header says: reads the list; with an expired token renews it against /oauth/token/, saves the pair, and uses the file next time",
     () =>
       Effect.gen(function* () {
         const service = yield* emulator
         const directory = mkdtempSync(join(tmpdir(), "im-recent-examples-"))
         yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
         const file = join(directory, "tokens.json")
-        const app = state.oauthApps[0]
-        const pair = state.oauthTokens.find((tokens) => tokens.clientId === app.clientId && tokens.userId === 1)!
+        // what `im-recent emulator` prints as the handshake's `oauth` (it calls the same function)
+        const oauth = yield* Emulator.oauthCredentials(service)
+        if (oauth === undefined) return assert.fail("the generated portal has no OAuth application")
+        const baseUrl = service.publicUrl
+        assert.strictEqual(oauth.restUrl, `${baseUrl}/rest/`)
+        assert.strictEqual(oauth.tokenUrl, `${baseUrl}/oauth/token/`)
+        // the mapping in the example's header
         const env = {
-          BITRIX24_PORTAL_URL: service.publicUrl,
-          BITRIX24_OAUTH_SERVER_URL: service.publicUrl,
-          BITRIX24_CLIENT_ID: app.clientId,
-          BITRIX24_CLIENT_SECRET: app.clientSecret,
-          BITRIX24_ACCESS_TOKEN: pair.accessToken,
-          BITRIX24_REFRESH_TOKEN: pair.refreshToken,
-          // the pair from the environment is taken as expired: the first call renews it
-          BITRIX24_TOKEN_EXPIRES_AT: "2020-01-01T00:00:00Z",
+          BITRIX24_PORTAL_URL: baseUrl,
+          BITRIX24_OAUTH_SERVER_URL: baseUrl,
+          BITRIX24_CLIENT_ID: oauth.clientId,
+          BITRIX24_CLIENT_SECRET: oauth.clientSecret,
+          BITRIX24_ACCESS_TOKEN: oauth.accessToken,
+          BITRIX24_REFRESH_TOKEN: oauth.refreshToken,
+          BITRIX24_TOKEN_EXPIRES_AT: String(oauth.expires),
           TOKEN_FILE: file
         }
+        const secrets = [oauth.clientSecret, oauth.accessToken, oauth.refreshToken]
 
-        const first = yield* example("oauth-token-file.ts", env)
+        // a fresh token: the list, no renewal, nothing saved
+        const fresh = yield* example("oauth-token-file.ts", env)
+        assert.strictEqual(yield* Effect.promise(() => fresh.exited), 0, fresh.stderr())
+        const listed = fresh.stdout().trimEnd().split("\n")
+        assert.strictEqual(listed[0], `No ${file} yet: starting from BITRIX24_ACCESS_TOKEN / BITRIX24_REFRESH_TOKEN`)
+        assert.match(listed[1], /^\d+ recent chats$/)
+        assert.strictEqual(listed.length, 2, fresh.stdout())
+        assert.isFalse(existsSync(file))
+
+        // BITRIX24_TOKEN_EXPIRES_AT=0: the token is taken as expired and the first call renews it
+        const expired = { ...env, BITRIX24_TOKEN_EXPIRES_AT: "0" }
+        const first = yield* example("oauth-token-file.ts", expired)
         assert.strictEqual(yield* Effect.promise(() => first.exited), 0, first.stderr())
         const output = first.stdout().trimEnd().split("\n")
         // the client logs the renewal (runMain's pretty logger writes to stdout); the rest is the example's own output
@@ -217,26 +233,23 @@ describe("example programs against the emulator (live)", () => {
           first.stdout()
         )
         const firstLines = output.filter((line) => !line.startsWith("[") && !line.startsWith(" "))
-        assert.strictEqual(
-          firstLines[0],
-          `No ${file} yet: starting from BITRIX24_ACCESS_TOKEN / BITRIX24_REFRESH_TOKEN`
-        )
+        assert.strictEqual(firstLines[0], listed[0])
         assert.match(firstLines[1], new RegExp(`^Saved the renewed tokens to ${file} \\(access token expires \\d{4}-`))
-        assert.match(firstLines[2], /^\d+ recent chats$/)
+        assert.strictEqual(firstLines[2], listed[1])
         const saved = JSON.parse(readFileSync(file, "utf8")) as { accessToken: string; refreshToken: string }
-        assert.notStrictEqual(saved.accessToken, pair.accessToken)
-        assert.notStrictEqual(saved.refreshToken, pair.refreshToken)
+        assert.notStrictEqual(saved.accessToken, oauth.accessToken)
+        assert.notStrictEqual(saved.refreshToken, oauth.refreshToken)
         assert.isFalse(existsSync(`${file}.tmp`))
-        assert.notInclude(first.stdout(), saved.accessToken)
+        for (const secret of [...secrets, saved.accessToken, saved.refreshToken]) {
+          assert.notInclude(first.stdout() + first.stderr(), secret)
+        }
         // the refresh replaced the old pair: only the saved one works now
-        assert.strictEqual(
-          (yield* call(`${service.publicUrl}/rest/im.recent.get`, { auth: pair.accessToken })).status,
-          401
-        )
+        assert.strictEqual((yield* call(oauth.restUrl + "im.recent.get", { auth: oauth.accessToken })).status, 401)
+        assert.strictEqual((yield* call(oauth.restUrl + "im.recent.get", { auth: saved.accessToken })).status, 200)
 
-        const second = yield* example("oauth-token-file.ts", env)
+        const second = yield* example("oauth-token-file.ts", expired)
         assert.strictEqual(yield* Effect.promise(() => second.exited), 0, second.stderr())
-        assert.deepStrictEqual(second.stdout().trimEnd().split("\n"), [`Loaded the tokens from ${file}`, firstLines[2]])
+        assert.deepStrictEqual(second.stdout().trimEnd().split("\n"), [`Loaded the tokens from ${file}`, listed[1]])
       }).pipe(Effect.scoped),
     live
   )
