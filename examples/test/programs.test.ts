@@ -244,8 +244,8 @@ describe("example programs against the emulator (live)", () => {
           assert.notInclude(first.stdout() + first.stderr(), secret)
         }
         // the refresh replaced the old pair: only the saved one works now
-        assert.strictEqual((yield* call(oauth.restUrl + "im.recent.get", { auth: oauth.accessToken })).status, 401)
-        assert.strictEqual((yield* call(oauth.restUrl + "im.recent.get", { auth: saved.accessToken })).status, 200)
+        assert.strictEqual((yield* call(`${oauth.restUrl}im.recent.get`, { auth: oauth.accessToken })).status, 401)
+        assert.strictEqual((yield* call(`${oauth.restUrl}im.recent.get`, { auth: saved.accessToken })).status, 200)
 
         const second = yield* example("oauth-token-file.ts", expired)
         assert.strictEqual(yield* Effect.promise(() => second.exited), 0, second.stderr())
