@@ -68,7 +68,9 @@ const entry = (
 
 /**
  * Every documented error code with its HTTP status, text and retry policy. Sources: the REST system
- * errors table (`_includes/system-errors.md`), the method pages of `im.*`, `api-reference/rest-v3.md`,
+ * errors table (`_includes/system-errors.md`), the method pages of `im.*` and their handlers in
+ * `CIMRestService` (`im/classes/general/im_rest.php`; a code some handlers raise with another status or
+ * text is listed once, with its most common ones), `api-reference/rest-v3.md`,
  * `api-reference/scopes/confirmation.md` and the OAuth pages (`settings/oauth/*`). Where the docs
  * disagree on a status, the one the method pages show wins (`INVALID_CREDENTIALS` is 401 there, 403 in
  * the system table).
@@ -105,6 +107,16 @@ export const catalog: ReadonlyArray<KnownError> = [
   entry("METHOD_CONFIRM_DENIED", 403, "Method call denied", "never"),
   entry("DIALOG_ID_EMPTY", 400, "Dialog ID can't be empty", "never", "method"),
   entry("ACCESS_ERROR", 400, "You don't have permission to pin this chat", "never", "method"),
+  entry("MESSAGE_ID_ERROR", 400, "Message ID can't be empty", "never", "method"),
+  entry("CANT_EDIT_MESSAGE", 403, "Time has expired for modification or you don't have access", "never", "method"),
+  entry("MESSAGE_EMPTY", 400, "Message can't be empty", "never", "method"),
+  entry("ATTACH_ERROR", 400, "Incorrect attach params", "never", "method"),
+  entry("CHAT_ID_EMPTY", 400, "Chat ID can't be empty", "never", "method"),
+  entry("USER_ID_EMPTY", 400, "User ID can't be empty", "never", "method"),
+  entry("USER_NOT_FOUND", 400, "User not found", "never", "method"),
+  entry("PARAMS_ERROR", 400, "Incorrect params", "never", "method"),
+  entry("INVALID_FORMAT", 400, "Parameter USERS has wrong type", "never", "method"),
+  entry("WRONG_REQUEST", 400, "You don't have access or user isn't member in chat", "never", "method"),
   entry("invalid_request", 400, "The request is missing a required parameter", "never", "oauth"),
   entry("invalid_client", 401, "Invalid client credentials, or the application is not installed", "never", "oauth"),
   entry("invalid_grant", 400, "Invalid or expired refresh token", "never", "oauth"),

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { AtomDateTimeOrFalse } from "./AtomDateTime.js"
 import { FAIL, FastPathId } from "./internal/fastPath.js"
@@ -11,24 +12,30 @@ import { falseAsNull, LenientInt } from "./internal/wire.js"
 const DD_MM = /^\d{2}-\d{2}$/
 
 /**
- * `"DD-MM"`, or `""` / `false` when not set: decodes "not set" to `null`.
+ * `"DD-MM"`, or `""` / `false` when not set. Kept exactly as it came, so that encoding a decoded
+ * profile writes the same value back (`false` stays `false`, `""` stays `""`); {@link birthdayOf}
+ * reads it as an `Option`.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Birthday: Schema.Schema<string | null, string | false> = Schema.transform(
-  Schema.Union(Schema.Literal("", false), Schema.String.pipe(Schema.pattern(DD_MM))),
-  Schema.NullOr(Schema.String.pipe(Schema.pattern(DD_MM))),
-  {
-    strict: true,
-    decode: (value) => (value === "" || value === false ? null : value),
-    encode: (value) => (value === null ? "" : value)
-  }
+export const Birthday: Schema.Schema<string | false> = Schema.Union(
+  Schema.Literal("", false),
+  Schema.String.pipe(Schema.pattern(DD_MM))
 ).annotations({
   identifier: "Birthday",
   [FastPathId]: (input: unknown): unknown =>
-    input === "" || input === false ? null : typeof input === "string" && DD_MM.test(input) ? input : FAIL
+    input === "" || input === false ? input : typeof input === "string" && DD_MM.test(input) ? input : FAIL
 })
+
+/**
+ * The birthday as `"DD-MM"`, or none when the profile has none (`""` or `false` on the wire).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const birthdayOf = (user: { readonly birthday: string | false }): Option.Option<string> =>
+  user.birthday === false || user.birthday === "" ? Option.none() : Option.some(user.birthday)
 
 /**
  * A full user profile (`V2\Entity\User\User::getArray`, lower-cased). The fields after `absent` were

@@ -23,6 +23,24 @@ export * as BitrixDate from "./BitrixDate.js"
  */
 export * as Chat from "./Chat.js"
 /**
+ * `im.chat.add`: creates a group or open chat owned by the caller.
+ *
+ * @since 0.1.0
+ */
+export * as ChatAdd from "./ChatAdd.js"
+/**
+ * `im.chat.leave`: the caller leaves a chat.
+ *
+ * @since 0.1.0
+ */
+export * as ChatLeave from "./ChatLeave.js"
+/**
+ * `im.chat.mute`: turns a chat's notifications off or on for the caller.
+ *
+ * @since 0.1.0
+ */
+export * as ChatMute from "./ChatMute.js"
+/**
  * Chat type letters: `P` private, `C` group, `O` open, `L` open line, `X` external, and the rest.
  *
  * @since 0.1.0
@@ -47,6 +65,18 @@ export * as DialogGet from "./DialogGet.js"
  */
 export * as DialogId from "./DialogId.js"
 /**
+ * `im.dialog.read.all`: reads every dialog and chat of the caller.
+ *
+ * @since 0.1.0
+ */
+export * as DialogReadAll from "./DialogReadAll.js"
+/**
+ * `im.dialog.unread`: marks a message and everything after it unread again.
+ *
+ * @since 0.1.0
+ */
+export * as DialogUnread from "./DialogUnread.js"
+/**
  * The error envelope `{ error, error_description }` and the catalog of documented error codes.
  *
  * @since 0.1.0
@@ -70,6 +100,24 @@ export * as LegacyRecentItem from "./LegacyRecentItem.js"
  * @since 0.1.0
  */
 export * as Message from "./Message.js"
+/**
+ * `im.message.add`: sends a message to a dialog or chat.
+ *
+ * @since 0.1.0
+ */
+export * as MessageAdd from "./MessageAdd.js"
+/**
+ * `im.message.delete`: deletes a message the caller sent.
+ *
+ * @since 0.1.0
+ */
+export * as MessageDelete from "./MessageDelete.js"
+/**
+ * `im.message.update`: changes a message the caller sent.
+ *
+ * @since 0.1.0
+ */
+export * as MessageUpdate from "./MessageUpdate.js"
 /**
  * The OAuth server's token answer.
  *

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { AtomDateTime, RecentGet, RecentItem, User } from "@im-recent/domain"
-import { Either, ParseResult, Schema } from "effect"
+import { Either, Option, ParseResult, Schema } from "effect"
 import { readFixture } from "./fixtures.js"
 
 const decodeItem = Schema.decodeUnknownEither(RecentItem.RecentItem)
@@ -80,11 +80,23 @@ describe("RecentItem", () => {
     const none = user({ idle: false, last_activity_date: false, birthday: false })
     assert.strictEqual(none.idle, null)
     assert.strictEqual(none.last_activity_date, null)
-    assert.strictEqual(none.birthday, null)
-    assert.strictEqual(user({ birthday: "" }).birthday, null)
+    // kept as it came (encoding writes it back exactly); birthdayOf reads "not set" as none
+    assert.strictEqual(none.birthday, false)
+    assert.strictEqual(user({ birthday: "" }).birthday, "")
+    assert.isTrue(Option.isNone(User.birthdayOf(none)))
+    assert.isTrue(Option.isNone(User.birthdayOf(user({ birthday: "" }))))
+    assert.deepStrictEqual(User.birthdayOf(full), Option.some("07-03"))
     assert.isTrue(
       Either.isLeft(decodeItem({ ...dialogWire, user: { ...(dialogWire.user as Wire), birthday: "March 7" } }))
     )
+  })
+
+  it("birthday: false stays false and \"\" stays \"\" when the item is encoded again", () => {
+    for (const birthday of [false, "", "07-03"]) {
+      const wire = { ...dialogWire, user: { ...(dialogWire.user as Wire), birthday } }
+      const encoded = Schema.encodeSync(RecentItem.RecentItem)(decodeOk(wire)) as Wire
+      assert.strictEqual(encoded.user.birthday, birthday)
+    }
   })
 
   it("message quirks: file, attach, sticker, uuid", () => {

@@ -1,5 +1,21 @@
 import { assert, describe, it } from "@effect/vitest"
-import { AtomDateTime, Batch, DialogId, RecentGet, RecentItem, RecentList } from "@im-recent/domain"
+import {
+  AtomDateTime,
+  Batch,
+  ChatAdd,
+  ChatLeave,
+  ChatMute,
+  DialogId,
+  DialogReadAll,
+  DialogUnread,
+  MessageAdd,
+  MessageDelete,
+  MessageUpdate,
+  RecentGet,
+  RecentItem,
+  RecentList,
+  User
+} from "@im-recent/domain"
 import { DateTime, Schema } from "effect"
 
 /** Type -> wire -> JSON text -> wire -> Type -> wire: the JSON wire form is stable and decodes back. */
@@ -27,6 +43,21 @@ describe("round trips (property)", () => {
   })
   it.prop("Batch.Response", [Batch.Response], ([response]) => roundTrips(Batch.Response)(response))
   it.prop("DialogId", [DialogId.DialogId], ([id]) => roundTrips(DialogId.DialogId)(id))
+  it.prop("MessageAdd.Params", [MessageAdd.Params], ([params]) => roundTrips(MessageAdd.Params)(params))
+  it.prop("MessageUpdate.Params", [MessageUpdate.Params], ([params]) => roundTrips(MessageUpdate.Params)(params))
+  it.prop("MessageDelete.Params", [MessageDelete.Params], ([params]) => roundTrips(MessageDelete.Params)(params))
+  it.prop("ChatAdd.Params", [ChatAdd.Params], ([params]) => roundTrips(ChatAdd.Params)(params))
+  it.prop("ChatAdd.Response", [ChatAdd.Response], ([response]) => roundTrips(ChatAdd.Response)(response), {
+    fastCheck: { numRuns: 30 }
+  })
+  it.prop("ChatLeave.Params", [ChatLeave.Params], ([params]) => roundTrips(ChatLeave.Params)(params))
+  it.prop("ChatMute.Params", [ChatMute.Params], ([params]) => roundTrips(ChatMute.Params)(params))
+  it.prop("DialogUnread.Params", [DialogUnread.Params], ([params]) => roundTrips(DialogUnread.Params)(params))
+  it.prop("DialogReadAll.Params", [DialogReadAll.Params], ([params]) => roundTrips(DialogReadAll.Params)(params))
+  it.prop("User.Birthday: the wire value comes back exactly", [User.Birthday], ([birthday]) => {
+    const wire = Schema.encodeSync(User.Birthday)(birthday)
+    assert.strictEqual(Schema.encodeSync(User.Birthday)(Schema.decodeUnknownSync(User.Birthday)(wire)), wire)
+  })
   it.prop("AtomDateTime keeps instant and offset", [AtomDateTime.AtomDateTimeFromSelf], ([dateTime]) => {
     const decoded = Schema.decodeSync(AtomDateTime.AtomDateTime)(AtomDateTime.format(dateTime))
     assert.strictEqual(decoded.epochMillis, dateTime.epochMillis)
