@@ -91,7 +91,7 @@ describe("RecentItem", () => {
     )
   })
 
-  it("birthday: false stays false and \"\" stays \"\" when the item is encoded again", () => {
+  it('birthday: false stays false and "" stays "" when the item is encoded again', () => {
     for (const birthday of [false, "", "07-03"]) {
       const wire = { ...dialogWire, user: { ...(dialogWire.user as Wire), birthday } }
       const encoded = Schema.encodeSync(RecentItem.RecentItem)(decodeOk(wire)) as Wire
