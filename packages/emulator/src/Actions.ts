@@ -13,19 +13,12 @@ import * as Either from "effect/Either"
 import * as Dialog from "./internal/dialog.js"
 import * as Format from "./internal/format.js"
 import * as Indexes from "./internal/indexes.js"
+import * as Mutation from "./internal/mutation.js"
 import * as Php from "./internal/php.js"
 import * as Restrictions from "./internal/restrictions.js"
 import { Tx } from "./internal/tx.js"
-import * as Zone from "./internal/zone.js"
-import { MethodError } from "./Portal.js"
-import {
-  makeChat,
-  type PortalChat,
-  type PortalMessage,
-  type PortalState,
-  type RecentRow,
-  type Relation
-} from "./PortalState.js"
+import type { MethodError } from "./Portal.js"
+import { makeChat, type PortalChat, type PortalState } from "./PortalState.js"
 
 /**
  * A successful call: the method's `result` and the state after it.
@@ -59,7 +52,7 @@ export type Action<A> = (
  */
 export const PINNED_LIMIT = 45
 
-const error = (code: string, description: string, status: number) => new MethodError({ code, description, status })
+const error = Mutation.methodError
 
 /**
  * `DIALOG_ID_EMPTY` (400): the `DIALOG_ID` is missing, empty or not a dialog id.
@@ -69,12 +62,7 @@ const error = (code: string, description: string, status: number) => new MethodE
  */
 export const dialogIdEmpty = (): MethodError => error("DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400)
 
-const done = <A>(result: A, state: PortalState): Either.Either<Outcome<A>, MethodError> =>
-  Either.right({ result, state })
-
-/** The server clock as the database stores it: whole seconds, in the portal's zone. */
-const stampOf = (index: Indexes.Index, now: DateTime.DateTime): DateTime.Zoned =>
-  index.zone.zoned(Zone.truncateToSecond(now.epochMillis))
+const { done, stampOf } = Mutation
 
 interface ReadOutcome {
   readonly chatId: number
@@ -122,7 +110,7 @@ const readChat = (
       if (!tx.messages.current(message).notifyRead) {
         tx.messages.update(message, (current) => ({ ...current, notifyRead: true }))
       }
-    } else if (counter < Indexes.COUNTER_CAP) {
+    } else if (counter < Indexes.COUNTER_CAP && Indexes.countsFor(message, userId)) {
       counter++
     }
   }
@@ -274,9 +262,8 @@ export const read: Action<unknown> = (state, userId, now, params) => {
 
 /** A new private chat between the caller and `otherId`, with both relations. */
 const createPrivateChat = (tx: Tx, userId: number, otherId: number, stamp: DateTime.Zoned): PortalChat => {
-  const { index } = tx
   const chat = makeChat({
-    id: index.maxChatId + 1,
+    id: tx.nextChatId,
     type: "P",
     extendedType: "private",
     title: "",
@@ -284,17 +271,16 @@ const createPrivateChat = (tx: Tx, userId: number, otherId: number, stamp: DateT
     dateCreate: stamp
   })
   tx.chats.added.push(chat)
-  const members = userId === otherId ? [userId] : [userId, otherId]
-  members.forEach((member, i) => {
+  for (const member of userId === otherId ? [userId] : [userId, otherId]) {
     tx.relations.added.push({
-      id: index.maxRelationId + 1 + i,
+      id: tx.nextRelationId,
       chatId: chat.id,
       userId: member,
       manager: false,
       muted: false,
       lastReadMessageId: 0
     })
-  })
+  }
   return chat
 }
 
@@ -366,56 +352,11 @@ export const addMessage: Action<number> = (state, userId, now, params) => {
     return Either.left(error("PARAMS_ERROR", "Incorrect params", 400))
   }
 
-  const message: PortalMessage = {
-    id: index.maxMessageId + 1,
-    chatId: chat.id,
-    authorId: userId,
-    text,
-    date: stamp,
-    file: null,
-    attach: Php.isTruthy(attach) ? true : null,
-    sticker: null,
-    notifyRead: false,
-    uuid: null,
-    params: {}
-  }
-  tx.messages.added.push(message)
-
-  const members: Array<Relation> = [...index.members(chat.id).values(), ...tx.relations.added]
-  for (const relation of members) {
-    if (relation.userId === userId) {
-      if (tx.relations.added.includes(relation)) {
-        const at = tx.relations.added.indexOf(relation)
-        tx.relations.added[at] = { ...relation, lastReadMessageId: message.id }
-      } else {
-        tx.relations.update(relation, (current) => ({ ...current, lastReadMessageId: message.id }))
-      }
-    }
-    const member = relation.userId
-    const itemId = chat.type === "P" ? (members.find((other) => other.userId !== member)?.userId ?? member) : chat.id
-    const existing = index.recentOf(member).find((row) => row.itemType === chat.type && row.itemId === itemId)
-    const raised = {
-      chatId: chat.id,
-      messageId: message.id,
-      relationId: relation.id,
-      dateMessage: stamp,
-      dateUpdate: stamp,
-      dateLastActivity: stamp
-    }
-    if (existing !== undefined) {
-      tx.recent.update(existing, (current) => ({ ...current, ...raised }))
-    } else {
-      const row: RecentRow = {
-        userId: member,
-        itemType: chat.type,
-        itemId,
-        sessionId: chat.type === "L" ? (index.latestSession(chat.id)?.id ?? 0) : 0,
-        pinned: false,
-        unread: false,
-        ...raised
-      }
-      tx.recent.added.push(row)
-    }
-  }
+  const message = Mutation.postMessage(
+    tx,
+    chat,
+    { authorId: userId, text, attach: Php.isTruthy(attach) ? true : null },
+    stamp
+  )
   return done(message.id, tx.commit())
 }

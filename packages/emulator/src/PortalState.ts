@@ -281,7 +281,9 @@ export interface Relation extends Schema.Schema.Type<typeof Relation> {}
 
 /**
  * A message (`b_im_message`). `text` keeps its BB codes; `authorId` 0 is a system message;
- * `notifyRead` is "someone has read it" (status `delivered`); `params.code` is e.g. `USER_JOIN`.
+ * `notifyRead` is "someone has read it" (status `delivered`); `params.code` is e.g. `USER_JOIN` or `CHAT_LEAVE`;
+ * `params.notify: false` (`NOTIFY=N`) is a message that counts as unread for nobody (the server's service messages);
+ * `params.isDeleted` (`IS_DELETED=Y`) a message deleted softly (its text is then the portal's "deleted" label).
  *
  * `file`: `null`, a disk file, or `true` on legacy-chat portals; any of the last two adds ` [File]` to the
  * preview. `attach`: `null`, `true` (an attach id or a link preview: ` [Attachment]`) or the description of a
@@ -304,9 +306,14 @@ export const PortalMessage = Schema.Struct({
   sticker: Schema.NullOr(Schema.Union(Schema.Int, JsonObject)),
   notifyRead: Schema.Boolean,
   uuid: Schema.NullOr(Schema.String),
-  params: Schema.optionalWith(Schema.Struct({ code: Schema.optionalWith(Schema.String, { exact: true }) }), {
-    default: () => ({})
-  })
+  params: Schema.optionalWith(
+    Schema.Struct({
+      code: Schema.optionalWith(Schema.String, { exact: true }),
+      notify: Schema.optionalWith(Schema.Boolean, { exact: true }),
+      isDeleted: Schema.optionalWith(Schema.Boolean, { exact: true })
+    }),
+    { default: () => ({}) }
+  )
 }).annotations({ identifier: "PortalMessage" })
 
 /**

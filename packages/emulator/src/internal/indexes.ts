@@ -205,6 +205,15 @@ const firstAfter = (bucket: ReadonlyArray<PortalMessage>, id: number): number =>
 // the index
 
 /**
+ * Whether a message counts as unread for a member who has not read it: not their own, and not a service message
+ * sent with `NOTIFY=N`.
+ *
+ * @internal
+ */
+export const countsFor = (message: PortalMessage, userId: number): boolean =>
+  message.authorId !== userId && message.params.notify !== false
+
+/**
  * Counters are capped here (`CounterOverflowService::$overflowValue`).
  *
  * @internal
@@ -235,7 +244,8 @@ export interface Index {
   readonly recentOf: (userId: number) => ReadonlyArray<RecentRow>
   readonly session: (id: number) => OpenLinesSession | undefined
   readonly latestSession: (chatId: number) => OpenLinesSession | undefined
-  /** Unread messages of `userId` in a chat: newer than the last one read and not their own, capped at 100. */
+  /** Unread messages of `userId` in a chat: newer than the last one read and counting for them ({@link countsFor}),
+   * capped at 100. */
   readonly counter: (chatId: number, userId: number) => number
   /** The private (`P`) chat of two users. */
   readonly privateChat: (a: number, b: number) => PortalChat | undefined
@@ -269,7 +279,7 @@ const build = (state: PortalState): Index => {
     if (bucket === undefined) return 0
     let count = 0
     for (let i = firstAfter(bucket, relation.lastReadMessageId); i < bucket.length; i++) {
-      if (bucket[i].authorId !== userId && ++count >= COUNTER_CAP) return COUNTER_CAP
+      if (countsFor(bucket[i], userId) && ++count >= COUNTER_CAP) return COUNTER_CAP
     }
     return count
   }
