@@ -341,7 +341,10 @@ export const addMessage: Action<number> = (state, userId, now, params) => {
     const chatId = Php.intval(toChat)
     if (chatId <= 0) return Either.left(error("CHAT_ID_EMPTY", "Chat ID can't be empty", 400))
     const found = index.chat(chatId)
-    if (found !== undefined && !Restrictions.forEntityType(Format.entityTypeOf(index, found)).send) {
+    if (
+      found !== undefined &&
+      !Restrictions.forEntityType(Format.entityTypeOf(index, found), Format.viewerOf(index, userId)).send
+    ) {
       return Either.left(error("ACCESS_ERROR", "It is forbidden to send messages to this chat", 403))
     }
     if (found === undefined || !Format.satisfies(Format.roleOf(index, found, userId), found.permissions.canPost)) {

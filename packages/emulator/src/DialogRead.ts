@@ -137,7 +137,7 @@ export const get = (
     user_counter: index.members(chat.id).size,
     message_count: messages.length,
     unread_id: firstUnread?.id ?? 0,
-    restrictions: Restrictions.forEntityType(entityType),
+    restrictions: Restrictions.forEntityType(entityType, Format.viewerOf(index, userId)),
     last_message_id: messages.length === 0 ? 0 : messages[messages.length - 1].id,
     last_id: lastRead,
     marked_id: 0,

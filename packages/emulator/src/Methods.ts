@@ -1,7 +1,9 @@
 /**
  * The REST methods the emulated portal answers, by lower-case name, each in the `im` scope: the recent list
  * (`im.recent.get`, `im.recent.list`, `im.recent.pin`, `im.recent.unread`, `im.recent.hide`), its neighbours
- * (`im.dialog.get`, `im.dialog.read`, `im.counters.get`) and `im.message.add`, which makes the list move.
+ * (`im.dialog.get`, `im.dialog.read`, `im.dialog.unread`, `im.dialog.read.all`, `im.counters.get`), and the writes
+ * that make the list move (`im.message.add`, `im.message.update`, `im.message.delete`, `im.chat.add`,
+ * `im.chat.leave`, `im.chat.mute`).
  *
  * Reads take the state as it is when the call starts; writes change it atomically (`SynchronizedRef.modifyEffect`),
  * so concurrent calls serialise like requests against one database. Handlers never decode with Schema on the way:
@@ -13,9 +15,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Actions from "./Actions.js"
+import * as ChatMembership from "./ChatMembership.js"
 import * as DialogRead from "./DialogRead.js"
+import * as MessageEdit from "./MessageEdit.js"
 import type { CallContext, Method, MethodError } from "./Portal.js"
 import type { PortalState } from "./PortalState.js"
+import * as ReadState from "./ReadState.js"
 import * as RecentRead from "./RecentRead.js"
 
 type Params = Readonly<Record<string, unknown>>
@@ -62,7 +67,14 @@ export const methods: ReadonlyMap<string, Method> = new Map<string, Method>([
   ["im.recent.unread", writing(Actions.unread)],
   ["im.recent.hide", writing(Actions.hide)],
   ["im.message.add", writing(Actions.addMessage)],
+  ["im.message.update", writing(MessageEdit.update)],
+  ["im.message.delete", writing(MessageEdit.remove)],
+  ["im.chat.add", writing(ChatMembership.add)],
+  ["im.chat.leave", writing(ChatMembership.leave)],
+  ["im.chat.mute", writing(ChatMembership.mute)],
   ["im.dialog.read", writing(Actions.read)],
+  ["im.dialog.unread", writing(ReadState.unread)],
+  ["im.dialog.read.all", writing(ReadState.readAll)],
   [
     "im.dialog.get",
     checkedReading((state, context, params) => DialogRead.get(state, context.userId, context.now, params))

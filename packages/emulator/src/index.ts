@@ -6,6 +6,12 @@
  */
 export * as Actions from "./Actions.js"
 /**
+ * Chat membership: `im.chat.add`, `im.chat.leave` and `im.chat.mute`.
+ *
+ * @since 0.1.0
+ */
+export * as ChatMembership from "./ChatMembership.js"
+/**
  * `im.dialog.get` and `im.counters.get` as pure functions of a portal state and the caller.
  *
  * @since 0.1.0
@@ -37,6 +43,12 @@ export * as Faults from "./Faults.js"
  * @since 0.1.0
  */
 export * as Generator from "./Generator.js"
+/**
+ * `im.message.update` and `im.message.delete`: the author changes or deletes a message.
+ *
+ * @since 0.1.0
+ */
+export * as MessageEdit from "./MessageEdit.js"
 /**
  * The REST methods the emulated portal answers, by lower-case name.
  *
@@ -79,6 +91,12 @@ export * as PortalState from "./PortalState.js"
  * @since 0.1.0
  */
 export * as RateLimit from "./RateLimit.js"
+/**
+ * `im.dialog.unread` and `im.dialog.read.all`.
+ *
+ * @since 0.1.0
+ */
+export * as ReadState from "./ReadState.js"
 /**
  * The read side of the recent list: `im.recent.get` and `im.recent.list` as pure functions of a portal state.
  *

@@ -1,13 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Generator from "../src/Generator.js"
 import { methods } from "../src/Methods.js"
-import * as Portal from "../src/Portal.js"
 import type { PortalState } from "../src/PortalState.js"
-import { Builder, ids, utc, type Wire } from "./support.js"
+import { Builder, ids, session, utc } from "./support.js"
 
 const T0 = "2026-03-01T12:00:00Z"
 
@@ -20,35 +17,21 @@ const portal = (): PortalState => {
   return b.build()
 }
 
-/** Calls methods on one live portal, each at its own server time. */
-const session = (initial: PortalState) =>
-  Effect.gen(function* () {
-    const service = yield* Portal.make(initial, methods)
-    const call = (userId: number, at: string, name: string, params: Record<string, unknown> = {}) =>
-      Effect.either(methods.get(name)!.handler({ userId, now: utc(at), state: service.state }, params))
-    const ok = (userId: number, at: string, name: string, params: Record<string, unknown> = {}) =>
-      Effect.flatMap(call(userId, at, name, params), (result) =>
-        Either.isRight(result) ? Effect.succeed(result.right as Wire) : Effect.die(result.left)
-      )
-    const fail = (userId: number, at: string, name: string, params: Record<string, unknown> = {}) =>
-      Effect.flatMap(call(userId, at, name, params), (result) =>
-        Either.isLeft(result)
-          ? Effect.succeed({ code: result.left.code, description: result.left.description, status: result.left.status })
-          : Effect.die(new Error(`expected a failure, got ${JSON.stringify(result.right)}`))
-      )
-    const recent = (userId: number, at: string, params: Record<string, unknown> = {}) =>
-      ok(userId, at, "im.recent.get", params) as Effect.Effect<Array<Wire>>
-    return { service, call, ok, fail, recent, state: SynchronizedRef.get(service.state) }
-  })
-
 describe("the method table", () => {
   it.effect("every method is in the im scope, keyed by lower-case name", () =>
     Effect.sync(() => {
       assert.deepStrictEqual([...methods.keys()].sort(), [
+        "im.chat.add",
+        "im.chat.leave",
+        "im.chat.mute",
         "im.counters.get",
         "im.dialog.get",
         "im.dialog.read",
+        "im.dialog.read.all",
+        "im.dialog.unread",
         "im.message.add",
+        "im.message.delete",
+        "im.message.update",
         "im.recent.get",
         "im.recent.hide",
         "im.recent.list",

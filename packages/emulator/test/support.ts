@@ -4,7 +4,12 @@
 import { readFileSync } from "node:fs"
 import { AtomDateTime } from "@im-recent/domain"
 import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as SynchronizedRef from "effect/SynchronizedRef"
+import { methods } from "../src/Methods.js"
+import * as Portal from "../src/Portal.js"
 import {
   makeChat,
   makeUser,
@@ -208,3 +213,24 @@ export class Builder {
 
 /** The ids of a `result` array. */
 export const ids = (items: ReadonlyArray<Wire>): Array<number | string> => items.map((item) => item.id)
+
+/** Calls methods on one live portal, each at its own server time. */
+export const session = (initial: PortalState) =>
+  Effect.gen(function* () {
+    const service = yield* Portal.make(initial, methods)
+    const call = (userId: number, at: string, name: string, params: Record<string, unknown> = {}) =>
+      Effect.either(methods.get(name)!.handler({ userId, now: utc(at), state: service.state }, params))
+    const ok = (userId: number, at: string, name: string, params: Record<string, unknown> = {}) =>
+      Effect.flatMap(call(userId, at, name, params), (result) =>
+        Either.isRight(result) ? Effect.succeed(result.right as Wire) : Effect.die(result.left)
+      )
+    const fail = (userId: number, at: string, name: string, params: Record<string, unknown> = {}) =>
+      Effect.flatMap(call(userId, at, name, params), (result) =>
+        Either.isLeft(result)
+          ? Effect.succeed({ code: result.left.code, description: result.left.description, status: result.left.status })
+          : Effect.die(new Error(`expected a failure, got ${JSON.stringify(result.right)}`))
+      )
+    const recent = (userId: number, at: string, params: Record<string, unknown> = {}) =>
+      ok(userId, at, "im.recent.get", params) as Effect.Effect<Array<Wire>>
+    return { service, call, ok, fail, recent, state: SynchronizedRef.get(service.state) }
+  })

@@ -194,6 +194,16 @@ export const entityTypeOf = (index: Index, chat: PortalChat): string =>
   index.state.portal.generalChatId === chat.id ? "GENERAL" : chat.entityType
 
 /**
+ * The caller as the restrictions table sees them.
+ *
+ * @internal
+ */
+export const viewerOf = (index: Index, userId: number): Restrictions.Viewer => ({
+  userId,
+  language: index.state.portal.language
+})
+
+/**
  * The chat's colour (`Color::getColor` of its code, or `getColorByNumber` of its id).
  *
  * @internal
@@ -244,7 +254,7 @@ export const formatChat = (index: Index, chat: PortalChat, userId: number): Json
     date_create: index.zone.format(chat.dateCreate.epochMillis),
     message_type: chat.type,
     user_counter: index.members(chat.id).size,
-    restrictions: Restrictions.forEntityType(entityType),
+    restrictions: Restrictions.forEntityType(entityType, viewerOf(index, userId)),
     role: roleOf(index, chat, userId),
     text_field_enabled: chat.textFieldEnabled,
     background_id: chat.backgroundId,

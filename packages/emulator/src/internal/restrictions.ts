@@ -2,8 +2,10 @@
  * What members may do in a chat, by entity type (`CIMChat::GetChatOptions()`): every table is merged over the
  * defaults, so the keys keep the default order; some add `path` and `path_title`.
  *
- * Not emulated: `SONET_GROUP`, `TASKS` and `CALENDAR` chats (their `path_title` is a localized label not in the
- * studied sources) fall back to the defaults, and `send` of the general chat (a portal right) is always `true`.
+ * `SONET_GROUP` and `TASKS` chats link to their group or task: `path` is the portal's page with `#ID#` for the
+ * entity's id (the task path holds the caller's id), `path_title` the portal language's "View group" / "View task"
+ * (`IM_PATH_TITLE_*`). Not emulated: `CALENDAR` chats (their table was not studied) fall back to the defaults, and
+ * `send` of the general chat (a portal right) is always `true`.
  *
  * @internal
  */
@@ -80,11 +82,47 @@ const table = new Map<string, Restrictions>(
 )
 
 /**
- * The restrictions for an entity type (`DEFAULT` when the type has no table).
+ * Who is asking: the task path holds the caller's id, the path titles are in the portal's language.
  *
  * @internal
  */
-export const forEntityType = (entityType: string): Restrictions => table.get(entityType) ?? defaults
+export interface Viewer {
+  readonly userId: number
+  readonly language: "ru" | "en"
+}
+
+const pathTitles = {
+  ru: { SONET_GROUP: "Перейти в группу", TASKS: "Перейти к задаче" },
+  en: { SONET_GROUP: "View group", TASKS: "View task" }
+} as const
+
+const linked = (viewer: Viewer, entityType: "SONET_GROUP" | "TASKS"): Restrictions =>
+  entityType === "SONET_GROUP"
+    ? {
+        ...defaults,
+        avatar: false,
+        rename: false,
+        extend: false,
+        leave: false,
+        leave_owner: false,
+        path: "/workgroups/group/#ID#/",
+        path_title: pathTitles[viewer.language].SONET_GROUP
+      }
+    : {
+        ...defaults,
+        path: `/company/personal/user/${viewer.userId}/tasks/task/view/#ID#/`,
+        path_title: pathTitles[viewer.language].TASKS
+      }
+
+/**
+ * The restrictions for an entity type as `viewer` gets them (`DEFAULT` when the type has no table).
+ *
+ * @internal
+ */
+export const forEntityType = (entityType: string, viewer: Viewer): Restrictions =>
+  entityType === "SONET_GROUP" || entityType === "TASKS"
+    ? linked(viewer, entityType)
+    : (table.get(entityType) ?? defaults)
 
 /**
  * The default restrictions.
