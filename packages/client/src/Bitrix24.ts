@@ -90,6 +90,8 @@ export interface CallOptions {
    * non-idempotent call is retried only when the server refused it before running it.
    */
   readonly idempotent?: boolean | undefined
+  /** The `X-Request-Id` to send (default: a fresh random UUID), e.g. to tie a batch's command errors to it. */
+  readonly requestId?: string | undefined
 }
 
 /**
@@ -238,7 +240,7 @@ export const make = (
       schema: Schema.Schema<A, I, never>,
       callOptions?: CallOptions
     ) {
-      const requestId = makeRequestId()
+      const requestId = callOptions?.requestId ?? makeRequestId()
       if (!isMethodName(method)) {
         // never echo an arbitrary string verbatim: it could be (or contain) a secret
         const shown = mask(method.slice(0, 100))

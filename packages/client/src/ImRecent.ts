@@ -1,6 +1,7 @@
 /**
  * The recent-chats API: `im.recent.get`, `im.recent.pin`, `im.recent.unread`, `im.recent.hide`, and
- * `im.recent.list` as an overlap-safe `Stream`.
+ * `im.recent.list` as a `Stream` that pages by the `LAST_MESSAGE_DATE` cursor and emits every item exactly once,
+ * even when the list moves while it is read.
  *
  * Parameters are encoded with the domain schemas: flags as `"Y"`/`"N"`, dates as ATOM with a numeric
  * offset and whole seconds (a `toISOString()` value would be misread by the server). Responses are
@@ -12,17 +13,7 @@
  *
  * @since 0.1.0
  */
-import {
-  DialogId,
-  RecentGet,
-  RecentHide,
-  type RecentItem,
-  RecentList,
-  RecentPin,
-  RecentQuery,
-  RecentUnread,
-  type ResponseTime
-} from "@im-recent/domain"
+import { AtomDateTime, RecentGet, type RecentItem, RecentList, RecentQuery, type ResponseTime } from "@im-recent/domain"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -33,7 +24,9 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Bitrix24 } from "./Bitrix24.js"
 import { type Bitrix24Error, InvalidParams } from "./Bitrix24Error.js"
+import * as ImCommand from "./ImCommand.js"
 import { issuesOf, makeRequestId } from "./internal/http.js"
+import * as ListCursor from "./internal/listCursor.js"
 import { maskPatterns } from "./internal/secrets.js"
 
 /**
@@ -42,7 +35,7 @@ import { maskPatterns } from "./internal/secrets.js"
  * @since 0.1.0
  * @category models
  */
-export type DialogIdInput = DialogId.DialogId | string | number
+export type DialogIdInput = ImCommand.DialogIdInput
 
 /**
  * What `get` returns.
@@ -85,10 +78,45 @@ export type ListParams = Omit<RecentList.Params, "OFFSET" | "LIMIT" | "LAST_MESS
  * @category models
  */
 export interface ListOptions {
-  /** `LIMIT` of each page, 1–200 (default 200, the server's cap). */
+  /** `LIMIT` of each page, 1–200 (default 200, the server's cap); grown when a page cannot advance the cursor. */
   readonly pageSize?: number | undefined
-  /** Stop after this many pages in a row bring no new item while the server still says `hasMore` (3). */
-  readonly maxStalePages?: number | undefined
+  /**
+   * After the last page, read the top of the list again for the items that moved while the pages were read (default
+   * `true`; only when the listing took more than one request).
+   */
+  readonly catchUp?: boolean | undefined
+}
+
+/**
+ * One response of `listPages`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListPage {
+  /** The items of this response that no earlier page brought, in the server's order. */
+  readonly items: ReadonlyArray<RecentItem.RecentItem>
+  /** The response's `time`. */
+  readonly time: ResponseTime.ResponseTime
+  /**
+   * The first page's `time.date_start`: pass it as `LAST_SYNC_DATE` to `get` for what changed since the listing
+   * began (what `RecentSync` does after a full load).
+   */
+  readonly syncDate: DateTime.Zoned
+  /** `walk`: a page of the cursor walk down the list; `catch-up`: a read of the top for items that moved meanwhile. */
+  readonly phase: "walk" | "catch-up"
+}
+
+/**
+ * What `listAll` returns.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListResult {
+  readonly items: ReadonlyArray<RecentItem.RecentItem>
+  /** The `LAST_SYNC_DATE` of the next delta: the first page's `time.date_start`. */
+  readonly nextSyncDate: DateTime.Zoned
 }
 
 /**
@@ -108,10 +136,16 @@ export interface Service {
   /** `im.recent.hide`: removes a dialog from the recent list. */
   readonly hide: (dialogId: DialogIdInput) => Effect.Effect<boolean, Bitrix24Error>
   /**
-   * `im.recent.list`, every page: `OFFSET` advances by `LIMIT` (pages overlap on the server), items
-   * are de-duplicated by id across pages, and the stream ends when `hasMore` is false.
+   * `im.recent.list`, every item once: pages follow the `LAST_MESSAGE_DATE` cursor (never `OFFSET`), items are
+   * de-duplicated by id (pinned items and the boundary item repeat on every page), and a final read of the top picks
+   * up the items that moved up while the pages were read. An item that exists from the first request to the last is
+   * emitted exactly once.
    */
   readonly list: (params?: ListParams, options?: ListOptions) => Stream.Stream<RecentItem.RecentItem, Bitrix24Error>
+  /** `list` one response at a time, with each response's `time` and the first page's `time.date_start`. */
+  readonly listPages: (params?: ListParams, options?: ListOptions) => Stream.Stream<ListPage, Bitrix24Error>
+  /** `list` collected, with the `LAST_SYNC_DATE` for a follow-up delta. */
+  readonly listAll: (params?: ListParams, options?: ListOptions) => Effect.Effect<ListResult, Bitrix24Error>
 }
 
 /**
@@ -129,25 +163,6 @@ const encodeParams = <A, I>(
     Schema.encode(schema)(params, { errors: "all" }),
     (error) => new InvalidParams({ method, requestId: makeRequestId(), issues: issuesOf(error, params, maskPatterns) })
   )
-
-const dialogIdOf = (input: DialogIdInput, method: string): Effect.Effect<DialogId.DialogId, InvalidParams> => {
-  const parsed = typeof input === "object" ? input : DialogId.parse(input)
-  return parsed === undefined
-    ? Effect.fail(
-        new InvalidParams({
-          method,
-          requestId: makeRequestId(),
-          issues: [
-            {
-              path: "DIALOG_ID",
-              message: "Expected a dialog id: a user id, chatN or sgN",
-              actual: JSON.stringify(input).slice(0, 60)
-            }
-          ]
-        })
-      )
-    : Effect.succeed(parsed)
-}
 
 /**
  * When the server answered, on its own clock: the end of the request (`time.finish`, the latest instant its `now` can
@@ -197,61 +212,67 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
     } satisfies GetResult
   })
 
-  const pin = Effect.fn("ImRecent.pin")(function* (dialogId: DialogIdInput, pinned?: boolean) {
-    const id = yield* dialogIdOf(dialogId, RecentPin.method)
-    const wire = yield* encodeParams(RecentPin.Params, RecentPin.method, { DIALOG_ID: id, PIN: pinned ?? true })
-    const response = yield* bitrix.call(RecentPin.method, wire, RecentPin.Response)
-    return response.result
-  })
+  const run = <A>(command: ImCommand.ImCommand<A>) => Effect.provideService(ImCommand.run(command), Bitrix24, bitrix)
+  const pin = Effect.fn("ImRecent.pin")((dialogId: DialogIdInput, pinned?: boolean) =>
+    run(ImCommand.recent.pin(dialogId, pinned))
+  )
+  const unread = Effect.fn("ImRecent.unread")((dialogId: DialogIdInput, isUnread?: boolean) =>
+    run(ImCommand.recent.unread(dialogId, isUnread))
+  )
+  const hide = Effect.fn("ImRecent.hide")((dialogId: DialogIdInput) => run(ImCommand.recent.hide(dialogId)))
 
-  const unread = Effect.fn("ImRecent.unread")(function* (dialogId: DialogIdInput, isUnread?: boolean) {
-    const id = yield* dialogIdOf(dialogId, RecentUnread.method)
-    const wire = yield* encodeParams(RecentUnread.Params, RecentUnread.method, {
-      DIALOG_ID: id,
-      ACTION: isUnread ?? true
-    })
-    const response = yield* bitrix.call(RecentUnread.method, wire, RecentUnread.Response)
-    return response.result
-  })
-
-  const hide = Effect.fn("ImRecent.hide")(function* (dialogId: DialogIdInput) {
-    const id = yield* dialogIdOf(dialogId, RecentHide.method)
-    const wire = yield* encodeParams(RecentHide.Params, RecentHide.method, { DIALOG_ID: id })
-    const response = yield* bitrix.call(RecentHide.method, wire, RecentHide.Response)
-    return response.result
-  })
-
-  const list = (params?: ListParams, options?: ListOptions): Stream.Stream<RecentItem.RecentItem, Bitrix24Error> =>
+  const listPages = (params?: ListParams, options?: ListOptions): Stream.Stream<ListPage, Bitrix24Error> =>
     Stream.unwrap(
       Effect.gen(function* () {
         const pageSize = options?.pageSize ?? RecentList.maxLimit
-        const maxStale = Math.max(1, options?.maxStalePages ?? 3)
         const wire = yield* encodeParams(RecentList.Params, RecentList.method, { ...params, LIMIT: pageSize })
+        const read = (cursor: DateTime.Zoned | undefined, limit: number) =>
+          bitrix.call(
+            RecentList.method,
+            cursor === undefined
+              ? { ...wire, LIMIT: limit }
+              : { ...wire, LIMIT: limit, LAST_MESSAGE_DATE: AtomDateTime.format(cursor) },
+            RecentList.Response
+          )
         const seen = new Set<number | string>()
-        let stale = 0
-        return Stream.paginateChunkEffect(0, (offset: number) =>
-          Effect.gen(function* () {
-            const response = yield* bitrix.call(RecentList.method, { ...wire, OFFSET: offset }, RecentList.Response)
-            const fresh = response.result.items.filter((item) => {
-              if (seen.has(item.id)) return false
-              seen.add(item.id)
-              return true
-            })
-            stale = fresh.length === 0 ? stale + 1 : 0
-            if (response.result.hasMore && stale >= maxStale) {
-              yield* Effect.logWarning(
-                `im.recent.list: ${stale} pages in a row brought no new item although hasMore is true; stopping`
-              ).pipe(Effect.annotateLogs({ offset }))
-            }
-            const next =
-              response.result.hasMore && stale < maxStale ? Option.some(offset + pageSize) : Option.none<number>()
-            return [Chunk.fromIterable(fresh), next] as const
+        const fresh = (items: ReadonlyArray<RecentItem.RecentItem>) =>
+          items.filter((item) => {
+            if (seen.has(item.id)) return false
+            seen.add(item.id)
+            return true
           })
+        return Stream.unfoldEffect(ListCursor.start(pageSize), (step) =>
+          step._tag === "Done"
+            ? Effect.succeed(Option.none())
+            : Effect.gen(function* () {
+                const response = yield* read(step.cursor, step.limit)
+                const syncDate = step.syncDate ?? response.time.date_start
+                const { hasMore, items } = response.result
+                const page: ListPage = { items: fresh(items), time: response.time, syncDate, phase: step.phase }
+                const next = ListCursor.next(step, { hasMore, items, syncDate }, options?.catchUp ?? true)
+                if (next._tag === "Done" && next.stuck !== undefined) {
+                  yield* Effect.logWarning(
+                    `im.recent.list: more than ${RecentList.maxLimit} items share the last second of the page; stopping there`
+                  ).pipe(Effect.annotateLogs({ cursor: AtomDateTime.format(next.stuck) }))
+                }
+                return Option.some([page, next] as const)
+              })
         )
       })
-    ).pipe(Stream.withSpan("ImRecent.list"))
+    ).pipe(Stream.withSpan("ImRecent.listPages"))
 
-  return ImRecent.of({ get, pin, unread, hide, list })
+  const list = (params?: ListParams, options?: ListOptions): Stream.Stream<RecentItem.RecentItem, Bitrix24Error> =>
+    Stream.flatMap(listPages(params, options), (page) => Stream.fromIterable(page.items))
+
+  const listAll = Effect.fn("ImRecent.listAll")(function* (params?: ListParams, options?: ListOptions) {
+    const pages = yield* Stream.runCollect(listPages(params, options))
+    const first = Chunk.head(pages)
+    const items = Chunk.toReadonlyArray(pages).flatMap((page) => page.items)
+    if (Option.isNone(first)) return yield* Effect.dieMessage("im.recent.list answered no page")
+    return { items, nextSyncDate: first.value.syncDate } satisfies ListResult
+  })
+
+  return ImRecent.of({ get, pin, unread, hide, list, listPages, listAll })
 })
 
 /**

@@ -18,6 +18,24 @@ export * as Bitrix24Auth from "./Bitrix24Auth.js"
  */
 export * as Bitrix24Error from "./Bitrix24Error.js"
 /**
+ * `batch`: up to 50 `ImCommand`s in one HTTP request, each result typed by its command.
+ *
+ * @since 0.1.0
+ */
+export * as ImBatch from "./ImBatch.js"
+/**
+ * REST calls as values: a method, its encoded parameters and the decoder of its result; run alone or in a batch.
+ *
+ * @since 0.1.0
+ */
+export * as ImCommand from "./ImCommand.js"
+/**
+ * The messenger around the recent list: messages, chats, dialogs, counters, and batches of commands.
+ *
+ * @since 0.1.0
+ */
+export * as ImMessenger from "./ImMessenger.js"
+/**
  * The recent-chats API: `im.recent.get`, `pin`, `unread`, `hide`, and `im.recent.list` as a `Stream`.
  *
  * @since 0.1.0

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Bitrix24Error, ImRecent } from "@im-recent/client"
-import { DialogId } from "@im-recent/domain"
+import { AtomDateTime, DialogId } from "@im-recent/domain"
 import { Chunk, DateTime, Effect, HashMap, Layer, Logger, LogLevel, Option, Stream, TestClock } from "effect"
 import * as Msw from "./support/Msw.js"
 
@@ -188,45 +188,144 @@ describe("ImRecent", () => {
 
   describe("list", () => {
     const dialog = listed.result.items[0]!
-    const item = (id: number) => ({ ...structuredClone(dialog), id, chat_id: 1000 + id })
-    const page = (ids: ReadonlyArray<number>, hasMore: boolean) =>
-      Msw.json({
-        result: { items: ids.map(item), hasMorePages: hasMore, hasMore, copilot: null, messagesAutoDeleteConfigs: [] },
-        total: -1,
-        time: listed.time
-      })
+    const base = Date.parse("2026-03-10T10:00:00Z") / 1000
 
-    it.effect("advances OFFSET by LIMIT, de-duplicates overlapping pages and stops when hasMore is false", () =>
+    const atom = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 19)}+00:00`
+    type Row = { id: number; pinned?: boolean; at: number }
+
+    /** One page as the server pages: PINNED DESC, date DESC, no tie-break; the cursor is inclusive. */
+    const serve = (rows: ReadonlyArray<Row>, json: Readonly<Record<string, unknown>>, startAt: number) => {
+      const limit = Number(json.LIMIT)
+      const cursor = typeof json.LAST_MESSAGE_DATE === "string" ? Date.parse(json.LAST_MESSAGE_DATE) / 1000 : undefined
+      const selected = rows
+        .filter((row) => cursor === undefined || row.at <= cursor)
+        .sort((a, b) => Number(b.pinned ?? false) - Number(a.pinned ?? false) || b.at - a.at)
+        .slice(0, limit)
+      const items = selected.map((row) => ({
+        ...structuredClone(dialog),
+        id: row.id,
+        chat_id: 1000 + row.id,
+        pinned: row.pinned ?? false,
+        date_last_activity: atom(row.at),
+        message: { ...structuredClone(dialog.message), date: atom(row.at) }
+      }))
+      const hasMore = selected.length === limit
+      return Msw.json({
+        result: { items, hasMorePages: hasMore, hasMore, copilot: null, messagesAutoDeleteConfigs: [] },
+        ...(hasMore ? { next: selected.length } : {}),
+        total: -1,
+        time: Msw.time(startAt)
+      })
+    }
+
+    const cursorPortal = (rows: ReadonlyArray<Row>) => Msw.fakePortal((r) => serve(rows, r.json, base + 10_000))
+
+    it.effect("pages by the LAST_MESSAGE_DATE cursor (never OFFSET): pinned and boundary repeats come out once", () =>
       Effect.gen(function* () {
-        const pages: Record<number, ReadonlyArray<number>> = { 0: [1, 2], 2: [2, 3], 4: [4, 5] }
-        const portal = yield* Msw.fakePortal((r) => page(pages[Number(r.json.OFFSET)] ?? [], Number(r.json.OFFSET) < 4))
+        const rows = [
+          { id: 1, pinned: true, at: base + 1 },
+          { id: 2, at: base + 60 },
+          { id: 3, at: base + 50 },
+          { id: 4, at: base + 50 },
+          { id: 5, at: base + 40 },
+          { id: 6, at: base + 30 },
+          { id: 7, at: base + 20 }
+        ]
+        const portal = yield* cursorPortal(rows)
         const items = yield* withRecent(portal, (recent) =>
-          Stream.runCollect(recent.list({ SKIP_OPENLINES: true }, { pageSize: 2 }))
+          Stream.runCollect(recent.list({ SKIP_OPENLINES: true }, { pageSize: 3, catchUp: false }))
         )
         assert.deepStrictEqual(
           Chunk.toReadonlyArray(items).map((i) => i.id),
-          [1, 2, 3, 4, 5]
+          [1, 2, 3, 4, 5, 6, 7]
         )
+        const at = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 19)}+00:00`
         assert.deepStrictEqual(
           portal.requests.map((r) => r.json),
           [
-            { SKIP_OPENLINES: "Y", LIMIT: 2, OFFSET: 0 },
-            { SKIP_OPENLINES: "Y", LIMIT: 2, OFFSET: 2 },
-            { SKIP_OPENLINES: "Y", LIMIT: 2, OFFSET: 4 }
+            { SKIP_OPENLINES: "Y", LIMIT: 3 },
+            // pinned 1 and the boundary (3, 4 at :50) fill the page: the cursor cannot move, so LIMIT grows
+            { SKIP_OPENLINES: "Y", LIMIT: 3, LAST_MESSAGE_DATE: at(base + 50) },
+            { SKIP_OPENLINES: "Y", LIMIT: 6, LAST_MESSAGE_DATE: at(base + 50) },
+            { SKIP_OPENLINES: "Y", LIMIT: 6, LAST_MESSAGE_DATE: at(base + 20) }
           ]
         )
       }).pipe(Effect.provide(Msw.layer))
     )
 
-    it.effect("stops on pages that never bring anything new, even if the server keeps saying hasMore", () =>
+    it.effect(
+      "a page that cannot move the cursor (one second, or only pinned items) is read again with a larger LIMIT",
+      () =>
+        Effect.gen(function* () {
+          const rows = [
+            { id: 1, pinned: true, at: base + 90 },
+            { id: 2, pinned: true, at: base + 80 },
+            ...[3, 4, 5, 6, 7].map((id) => ({ id, at: base + 50 })),
+            { id: 8, at: base + 10 }
+          ]
+          const portal = yield* cursorPortal(rows)
+          const ids = yield* withRecent(portal, (recent) =>
+            Stream.runCollect(recent.list({}, { pageSize: 2, catchUp: false }))
+          ).pipe(
+            Effect.map((items) =>
+              Chunk.toReadonlyArray(items)
+                .map((i) => i.id)
+                .sort()
+            )
+          )
+          assert.deepStrictEqual(ids, [1, 2, 3, 4, 5, 6, 7, 8])
+          assert.deepStrictEqual(
+            portal.requests.map((r) => [r.json.LIMIT, r.json.LAST_MESSAGE_DATE !== undefined]),
+            [
+              [2, false], // only pinned items
+              [4, false],
+              [4, true], // 3–6 share :50
+              [8, true]
+            ]
+          )
+        }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("items that move up while the pages are read are caught by a final read of the top, once", () =>
       Effect.gen(function* () {
-        const portal = yield* Msw.fakePortal(() => page([1, 2], true))
-        const items = yield* withRecent(portal, (recent) => Stream.runCollect(recent.list({}, { pageSize: 2 })))
+        const rows: Array<Row> = [1, 2, 3, 4, 5, 6].map((id) => ({ id, at: base + 100 - id * 10 }))
+        const startAt = base + 1000
+        const portal = yield* Msw.fakePortal((r, index) => {
+          // after the first page: item 6 (not listed yet) and item 1 (listed) get a message
+          if (index === 1) {
+            rows.find((row) => row.id === 6)!.at = startAt + 5
+            rows.find((row) => row.id === 1)!.at = startAt + 6
+          }
+          return serve(rows, r.json, startAt + index)
+        })
+        const result = yield* withRecent(portal, (recent) => recent.listAll({}, { pageSize: 2 }))
         assert.deepStrictEqual(
-          Chunk.toReadonlyArray(items).map((i) => i.id),
-          [1, 2]
+          result.items.map((i) => i.id),
+          [1, 2, 3, 4, 5, 6]
         )
-        assert.strictEqual(portal.requests.length, 4)
+        // the first page's date_start, for the delta that follows
+        assert.strictEqual(AtomDateTime.format(result.nextSyncDate), atom(startAt))
+        const last = portal.requests[portal.requests.length - 1]!.json
+        assert.deepStrictEqual([last.LIMIT, last.LAST_MESSAGE_DATE], [200, undefined])
+        // without the catch-up item 6 is lost: it moved above the cursor before a page reached it
+        const rows2: Array<Row> = [1, 2, 3, 4, 5, 6].map((id) => ({ id, at: base + 100 - id * 10 }))
+        const portal2 = yield* Msw.fakePortal((r, index) => {
+          if (index === 1) rows2.find((row) => row.id === 6)!.at = startAt + 5
+          return serve(rows2, r.json, startAt + index)
+        })
+        const without = yield* withRecent(portal2, (recent) => recent.listAll({}, { pageSize: 2, catchUp: false }))
+        assert.deepStrictEqual(
+          without.items.map((i) => i.id),
+          [1, 2, 3, 4, 5]
+        )
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect("one page that holds everything is one request: nothing can have moved", () =>
+      Effect.gen(function* () {
+        const portal = yield* cursorPortal([1, 2, 3].map((id) => ({ id, at: base + id })))
+        yield* withRecent(portal, (recent) => recent.listAll())
+        assert.strictEqual(portal.requests.length, 1)
       }).pipe(Effect.provide(Msw.layer))
     )
 

@@ -1,0 +1,143 @@
+/**
+ * `ImRecent.list` against the emulator's web handler, on the test's clock: whatever is written while the pages are
+ * read, every item that is in the list before the first request and still there after the last one comes out, and
+ * nothing comes out twice.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import * as HttpApp from "@effect/platform/HttpApp"
+import { assert, describe, it } from "@effect/vitest"
+import { Bitrix24, ImRecent, OperatingBudget, RateLimiter, RetryPolicy } from "@im-recent/client"
+import { Emulator, Generator } from "@im-recent/emulator"
+import { Chunk, DateTime, Effect, FastCheck, Layer, Option, Redacted, Stream, TestClock } from "effect"
+
+const NOW = "2026-03-02T12:00:00Z"
+
+/** One write between two pages: who does what to which item (indices are taken modulo what exists then). */
+const Write = FastCheck.record({
+  kind: FastCheck.constantFrom("post", "post", "post", "reply", "pin", "unpin", "unread", "read", "edit", "mute"),
+  target: FastCheck.nat(),
+  author: FastCheck.nat(),
+  seconds: FastCheck.integer({ min: 0, max: 3 })
+})
+
+type Json = Record<string, unknown>
+
+describe("ImRecent.list while the list moves", () => {
+  it.effect.prop(
+    "a random sequence of writes while paging never loses an item and never repeats one",
+    [
+      FastCheck.integer({ min: 1, max: 1000 }),
+      FastCheck.integer({ min: 1, max: 6 }),
+      FastCheck.array(FastCheck.array(Write, { maxLength: 3 }), { minLength: 1, maxLength: 12 })
+    ],
+    ([seed, pageSize, writesBetweenPages]) =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(Date.parse(NOW))
+        const state = Generator.generate({
+          ...Generator.defaults(DateTime.unsafeMake(NOW)),
+          seed,
+          users: 10,
+          chats: 9,
+          messages: { perChat: 2 },
+          locale: "en"
+        })
+        const emulator = yield* Emulator.make({ state, startAt: NOW, rateLimit: false, operatingLimit: false })
+        const handler = HttpApp.toWebHandlerRuntime(yield* Effect.runtime<never>())(emulator.app)
+        const hook = (userId: number) => state.webhooks.find((w) => w.userId === userId && w.scopes.includes("im"))
+        const call = (userId: number, method: string, params: Json) =>
+          Effect.promise(async () => {
+            const response = await handler(
+              new Request(`${emulator.publicUrl}/rest/${userId}/${hook(userId)!.code}/${method}`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify(params)
+              })
+            )
+            return (await response.json()) as Json
+          })
+        const listed = Effect.map(call(1, "im.recent.list", { LIMIT: 200 }), (body) =>
+          ((body.result as Json).items as Array<Json>).map((item) => item.id as number | string)
+        )
+        const posters = state.users.filter((u) => u.active && !u.bot && !u.connector && hook(u.id) !== undefined)
+
+        const write = (w: typeof Write extends FastCheck.Arbitrary<infer A> ? A : never) =>
+          Effect.gen(function* () {
+            yield* TestClock.adjust(`${w.seconds} seconds`)
+            const items = ((yield* call(1, "im.recent.list", { LIMIT: 200 })).result as Json).items as Array<Json>
+            if (items.length === 0) return
+            const item = items[w.target % items.length]!
+            const dialogId = String(item.id)
+            switch (w.kind) {
+              case "post": // someone else writes to user 1 there (when they can log in): the item moves up
+                if (item.type === "user") {
+                  if (hook(item.id as number) !== undefined) {
+                    yield* call(item.id as number, "im.message.add", { DIALOG_ID: 1, MESSAGE: "hi" })
+                  }
+                } else {
+                  const member = posters[w.author % posters.length]!
+                  yield* call(member.id, "im.message.add", { DIALOG_ID: dialogId, MESSAGE: "news" })
+                }
+                return
+              case "reply":
+                yield* call(1, "im.message.add", { DIALOG_ID: dialogId, MESSAGE: "ok" })
+                return
+              case "pin":
+              case "unpin":
+                yield* call(1, "im.recent.pin", { DIALOG_ID: dialogId, PIN: w.kind === "pin" ? "Y" : "N" })
+                return
+              case "unread":
+                yield* call(1, "im.recent.unread", { DIALOG_ID: dialogId })
+                return
+              case "read":
+                yield* call(1, "im.dialog.read", { DIALOG_ID: dialogId })
+                return
+              case "edit":
+                yield* call(1, "im.message.update", { MESSAGE_ID: (item.message as Json).id, MESSAGE: "edited" })
+                return
+              case "mute":
+                yield* call(1, "im.chat.mute", { DIALOG_ID: dialogId })
+            }
+          })
+
+        const client = ImRecent.layer.pipe(
+          Layer.provide(
+            Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/1/${hook(1)!.code}/`), {
+              retry: RetryPolicy.none
+            })
+          ),
+          Layer.provide(FetchHttpClient.layer),
+          Layer.provide(
+            Layer.mergeAll(
+              Layer.succeed(FetchHttpClient.Fetch, ((input, init) =>
+                handler(new Request(input, init))) as typeof globalThis.fetch),
+              RateLimiter.layerIsolated,
+              OperatingBudget.layerIsolated
+            )
+          )
+        )
+
+        const before = new Set(yield* listed)
+        const emitted: Array<number | string> = []
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const recent = yield* ImRecent.ImRecent
+            const pull = yield* Stream.toPull(recent.listPages({}, { pageSize }))
+            let page = 0
+            while (true) {
+              const chunk = yield* Effect.option(pull)
+              if (Option.isNone(chunk)) break
+              for (const listPage of Chunk.toReadonlyArray(chunk.value)) {
+                emitted.push(...listPage.items.map((item) => item.id))
+              }
+              for (const w of writesBetweenPages[page++ % writesBetweenPages.length] ?? []) yield* write(w)
+            }
+          }).pipe(Effect.provide(client))
+        )
+        const after = new Set(yield* listed)
+        assert.strictEqual(new Set(emitted).size, emitted.length, `duplicates in ${emitted.join(",")}`)
+        const lost = [...before].filter((id) => after.has(id) && !emitted.includes(id))
+        assert.deepStrictEqual(lost, [], `page size ${pageSize}`)
+      }),
+    { timeout: 120_000, fastCheck: { numRuns: 20 } }
+  )
+})
