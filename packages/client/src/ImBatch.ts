@@ -27,7 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { Bitrix24 } from "./Bitrix24.js"
 import { type Bitrix24Error, DecodeError, fromEnvelope, InvalidParams, type Issue } from "./Bitrix24Error.js"
-import type { ImCommand } from "./ImCommand.js"
+import type * as ImCommand from "./ImCommand.js"
 import { decodeBody, makeRequestId } from "./internal/http.js"
 import { maskPatterns } from "./internal/secrets.js"
 
@@ -37,7 +37,7 @@ import { maskPatterns } from "./internal/secrets.js"
  * @since 0.1.0
  * @category models
  */
-export type Commands = { readonly [name: string]: ImCommand<unknown> }
+export type Commands = { readonly [name: string]: ImCommand.Any }
 
 /**
  * What each command's `result` decodes to.
@@ -45,7 +45,7 @@ export type Commands = { readonly [name: string]: ImCommand<unknown> }
  * @since 0.1.0
  * @category models
  */
-export type Results<C extends Commands> = { readonly [K in keyof C]: C[K] extends ImCommand<infer A> ? A : never }
+export type Results<C extends Commands> = { readonly [K in keyof C]: ImCommand.Success<C[K]> }
 
 /**
  * Each command's result or failure.
@@ -54,7 +54,7 @@ export type Results<C extends Commands> = { readonly [K in keyof C]: C[K] extend
  * @category models
  */
 export type Outcomes<C extends Commands> = {
-  readonly [K in keyof C]: C[K] extends ImCommand<infer A> ? Either.Either<A, Bitrix24Error> : never
+  readonly [K in keyof C]: Either.Either<ImCommand.Success<C[K]>, Bitrix24Error>
 }
 
 /**

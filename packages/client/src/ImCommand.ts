@@ -90,6 +90,28 @@ export interface ImCommand<A> {
 }
 
 /**
+ * Any command, whatever its result: what collections of commands (a batch) hold.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Any {
+  readonly [TypeId]: TypeId
+  readonly method: string
+  readonly params: Either.Either<Readonly<Record<string, unknown>>, ReadonlyArray<Issue>>
+  readonly result: Schema.Schema.AnyNoContext
+  readonly idempotent: boolean
+}
+
+/**
+ * What a command's `result` decodes to.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Success<C extends Any> = Schema.Schema.Type<C["result"]>
+
+/**
  * A dialog id: parsed (`DialogId.chat(12)`) or raw (`"chat12"`, `"sg3"`, `42`, `"42"`).
  *
  * @since 0.1.0

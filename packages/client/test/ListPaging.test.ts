@@ -3,12 +3,11 @@
  * read, every item that is in the list before the first request and still there after the last one comes out, and
  * nothing comes out twice.
  */
-import { FetchHttpClient } from "@effect/platform"
-import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, ImRecent, OperatingBudget, RateLimiter, RetryPolicy } from "@im-recent/client"
-import { Emulator, Generator } from "@im-recent/emulator"
-import { Chunk, DateTime, Effect, FastCheck, Layer, Option, Redacted, Stream, TestClock } from "effect"
+import { ImRecent } from "@im-recent/client"
+import { Generator } from "@im-recent/emulator"
+import { Chunk, DateTime, Effect, FastCheck, Layer, Option, Stream, TestClock } from "effect"
+import * as EmulatorHandler from "./support/EmulatorHandler.js"
 
 const NOW = "2026-03-02T12:00:00Z"
 
@@ -41,20 +40,9 @@ describe("ImRecent.list while the list moves", () => {
           messages: { perChat: 2 },
           locale: "en"
         })
-        const emulator = yield* Emulator.make({ state, startAt: NOW, rateLimit: false, operatingLimit: false })
-        const handler = HttpApp.toWebHandlerRuntime(yield* Effect.runtime<never>())(emulator.app)
+        const portal = yield* EmulatorHandler.make(state, NOW)
+        const { call } = portal
         const hook = (userId: number) => state.webhooks.find((w) => w.userId === userId && w.scopes.includes("im"))
-        const call = (userId: number, method: string, params: Json) =>
-          Effect.promise(async () => {
-            const response = await handler(
-              new Request(`${emulator.publicUrl}/rest/${userId}/${hook(userId)!.code}/${method}`, {
-                method: "POST",
-                headers: { "content-type": "application/json" },
-                body: JSON.stringify(params)
-              })
-            )
-            return (await response.json()) as Json
-          })
         const listed = Effect.map(call(1, "im.recent.list", { LIMIT: 200 }), (body) =>
           ((body.result as Json).items as Array<Json>).map((item) => item.id as number | string)
         )
@@ -99,22 +87,7 @@ describe("ImRecent.list while the list moves", () => {
             }
           })
 
-        const client = ImRecent.layer.pipe(
-          Layer.provide(
-            Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/1/${hook(1)!.code}/`), {
-              retry: RetryPolicy.none
-            })
-          ),
-          Layer.provide(FetchHttpClient.layer),
-          Layer.provide(
-            Layer.mergeAll(
-              Layer.succeed(FetchHttpClient.Fetch, ((input, init) =>
-                handler(new Request(input, init))) as typeof globalThis.fetch),
-              RateLimiter.layerIsolated,
-              OperatingBudget.layerIsolated
-            )
-          )
-        )
+        const client = ImRecent.layer.pipe(Layer.provide(portal.transport(1)))
 
         const before = new Set(yield* listed)
         const emitted: Array<number | string> = []
