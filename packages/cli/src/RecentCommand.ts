@@ -8,8 +8,9 @@
  * same schema.
  *
  * `--since` sends `LAST_SYNC_DATE`: only the items changed since then. It takes an ATOM date-time
- * (`2026-02-25T18:30:00+03:00`) or a duration ago (`2h`, `30m`, `1d`). Values the server would misread (a `Z` zone,
- * fractional seconds, no offset) are refused with an explanation.
+ * (`2026-02-25T18:30:00+03:00`, or with `Z` for UTC, which goes out as `+00:00`: the server ignores a `Z`) or a
+ * duration ago (`2h`, `30m`, `1d`). Values the server would misread and whose meaning is not clear (fractional
+ * seconds, no offset, zone names) are refused with an explanation.
  *
  * @since 0.1.0
  */
@@ -46,7 +47,7 @@ const LOOSE =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(\.\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|[A-Za-z][A-Za-z0-9_/+-]*)?$/
 
 const accepted =
-  "Accepted: an ATOM date-time YYYY-MM-DDThh:mm:ss±hh:mm like 2026-02-25T18:30:00+03:00, or a duration ago like 2h, 30m, 1d."
+  "Accepted: an ATOM date-time YYYY-MM-DDThh:mm:ss±hh:mm like 2026-02-25T18:30:00+03:00 (or with Z for UTC), or a duration ago like 2h, 30m, 1d."
 
 const offsetText = (offsetMillis: number): string => {
   const minutes = Math.round(Math.abs(offsetMillis) / 60_000)
@@ -110,9 +111,9 @@ const outOfRange = (date: string, hhmm?: string, seconds?: string, zone?: string
 }
 
 /**
- * Reads `--since`: an ATOM date-time, or a duration before `now`. Anything else is refused with a message that
- * says how the server would misread it and what to write instead; `localOffset` (milliseconds) is used in that
- * suggestion for values without a zone.
+ * Reads `--since`: an ATOM date-time (a `Z` zone is read as `+00:00`, the form the server understands), or a
+ * duration before `now`. Anything else is refused with a message that says how the server would misread it and what
+ * to write instead; `localOffset` (milliseconds) is used in that suggestion for values without a zone.
  *
  * @since 0.1.0
  * @category parsing
@@ -143,24 +144,25 @@ export const parseSince = (
   if (hhmm === undefined) {
     return refuse("a date alone would be read as midnight in the portal's time zone", `${wall}${local}`)
   }
-  if (zone === "Z" || zone === "z") {
-    return refuse(
-      `the server ignores the "Z" and would read ${wall.slice(11)} in the portal's own time zone, not in UTC`,
-      `${wall}+00:00`
-    )
+  const utc = zone === "Z" || zone === "z"
+  const suggested = `${wall}${utc ? "+00:00" : zone !== undefined && NUMERIC_OFFSET.test(zone) ? zone : local}`
+  if (utc && seconds !== undefined && fraction === undefined) {
+    // UTC, unambiguously: sent as +00:00, which the server reads (it ignores a "Z")
+    return Option.match(AtomDateTime.parse(`${wall}+00:00`), {
+      onNone: () => refuse("it is not a valid date and time"),
+      onSome: Either.right
+    })
   }
   if (fraction !== undefined) {
     return refuse(
       "after fractional seconds the server drops the offset and reads the time in the portal's own time zone",
-      `${wall}${zone !== undefined && NUMERIC_OFFSET.test(zone) ? zone : local}`
+      suggested
     )
   }
   if (zone === undefined) {
     return refuse("without an offset the server reads the time in the portal's own time zone", `${wall}${local}`)
   }
-  if (seconds === undefined) {
-    return refuse("the seconds are missing", `${wall}${NUMERIC_OFFSET.test(zone) ? zone : local}`)
-  }
+  if (seconds === undefined) return refuse("the seconds are missing", suggested)
   if (/^[A-Za-z]/.test(zone)) {
     return refuse(
       "the server ignores zone names and abbreviations and reads the time in the portal's own time zone",

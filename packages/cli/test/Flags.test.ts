@@ -41,12 +41,20 @@ describe("--since", () => {
     assert.strictEqual(Either.getOrThrow(since("3 hours")).epochMillis, now.epochMillis - 3 * 3_600_000)
   })
 
-  it("refuses a Z zone: the server would read the wall-clock time in its own zone", () => {
-    const message = refusal("2026-02-25T18:30:00Z")
-    assert.include(message, '--since 2026-02-25T18:30:00Z is refused: the server ignores the "Z"')
-    assert.include(message, "in the portal's own time zone, not in UTC")
-    assert.include(message, "Write --since 2026-02-25T18:30:00+00:00.")
-    assert.include(message, "YYYY-MM-DDThh:mm:ss±hh:mm")
+  it("takes a Z zone as UTC: it goes out as +00:00, which the server reads (it ignores a Z)", () => {
+    for (const value of ["2026-02-25T18:30:00Z", "2026-02-25T18:30:00z"]) {
+      const date = Either.getOrThrow(since(value))
+      assert.strictEqual(date.epochMillis, Date.parse("2026-02-25T18:30:00Z"))
+      assert.strictEqual(
+        Schema.encodeSync(RecentGet.Params)({ LAST_SYNC_DATE: date }).LAST_SYNC_DATE,
+        "2026-02-25T18:30:00+00:00"
+      )
+    }
+    // with fractional seconds or without seconds it stays refused, the suggestion in +00:00
+    assert.include(refusal("2026-02-25T18:30:00.000Z"), "Write --since 2026-02-25T18:30:00+00:00.")
+    assert.include(refusal("2026-02-25T18:30Z"), "seconds are missing")
+    assert.include(refusal("2026-02-25T18:30Z"), "Write --since 2026-02-25T18:30:00+00:00.")
+    assert.include(refusal("2026-02-30T18:30:00Z"), "not a valid date and time")
   })
 
   it("refuses fractional seconds, a missing offset, zone names, a missing time or seconds, each saying why", () => {
@@ -149,6 +157,15 @@ describe("--since", () => {
         SKIP_OPENLINES: "Y",
         LAST_SYNC_DATE: "2026-02-25T18:30:00+03:00"
       })
+      const utc = yield* RecentCommand.params({
+        since: Option.some("2026-02-25T18:30:00Z"),
+        json: false,
+        skipOpenlines: false,
+        skipChat: false,
+        skipDialog: false,
+        onlyOpenlines: false
+      })
+      assert.deepStrictEqual(Schema.encodeSync(RecentGet.Params)(utc), { LAST_SYNC_DATE: "2026-02-25T18:30:00+00:00" })
     })
   )
 })
@@ -315,7 +332,7 @@ describe("the command line, in process", () => {
   it.effect("bad values fail with a usage error (exit status 2), before anything is requested", () =>
     Effect.gen(function* () {
       for (const args of [
-        ["recent", "--since", "2026-02-25T18:30:00Z"],
+        ["recent", "--since", "2026-02-25T18:30:00.000Z"],
         ["recent", "--only-openlines", "--skip-chat"],
         ["watch", "--interval", "100ms"],
         ["recent", "--bogus"],
