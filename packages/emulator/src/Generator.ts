@@ -9,8 +9,10 @@
  *   newest one with a "joined the team" (`USER_JOIN`) dialog; avatars relative (`/upload/…`), absolute or none;
  *   after them a chat bot, the Copilot bot, a Bitrix24.Network user and one open-lines guest (connector) per open line;
  * - `chats` group chats: the general chat, group (`C`), open (`O`), channels (`N`), open channels (`J`), collabs
- *   (`B`), copilot chats (`A`, with the Copilot bot), open lines (`L`, with sessions) and task chats (`X`,
- *   `tasksTask`, `TASKS_TASK`, with an entity link and a system "created a task" message with an attachment); some with
+ *   (`B`), copilot chats (`A`, with the Copilot bot), open lines (`L`, with sessions), task chats (`X`,
+ *   `tasksTask`, `TASKS_TASK`, with an entity link and a system "created a task" message with an attachment), and
+ *   group chats bound to an entity: a legacy task chat (`tasks`), a workgroup's (`sonetGroup`, reachable as `sgN`), a
+ *   CRM deal's (`crm`, with its entity link) and a video conference (`videoconf`, with its public link); some with
  *   an explicit colour, some with an avatar, some muted or managed by user 1; one "busy" chat with over 100 messages
  *   user 1 has not read (the counter cap);
  * - one-to-one dialogs of user 1 with several colleagues, the bot, the Copilot bot (dropped by the list), a fired user
@@ -50,7 +52,7 @@ import {
  * What to generate.
  *
  * - `users`: employees (at least 2);
- * - `chats`: group chats of all kinds (at least 1; the first nine cover every type), besides one-to-one dialogs;
+ * - `chats`: group chats of all kinds (at least 1; the first thirteen cover every kind), besides one-to-one dialogs;
  * - `messages`: `{ perChat }` or `{ total }` (spread evenly over all chats and dialogs);
  * - `locale`: names and texts, and the portal's language;
  * - `now`: the server clock the portal's history ends at; `timeZone`: the portal's zone (IANA name or offset).
@@ -90,7 +92,10 @@ const DAY = 24 * HOUR
 const HISTORY = 60 * DAY
 const BUSY_MESSAGES = 130
 
-type Kind = "general" | "C" | "O" | "N" | "J" | "B" | "A" | "L" | "X" | "P"
+/** Group chats bound to another module's entity: their type letter is `C`. */
+type EntityKind = "tasks" | "sonetGroup" | "crm" | "videoconf"
+
+type Kind = "general" | "C" | "O" | "N" | "J" | "B" | "A" | "L" | "X" | "P" | EntityKind
 
 interface ChatPlan {
   readonly chat: PortalChat
@@ -106,7 +111,21 @@ interface ChatPlan {
   sessionId?: number
 }
 
-const SPECIAL_KINDS: ReadonlyArray<Kind> = ["general", "C", "O", "N", "J", "B", "A", "L", "X"]
+const SPECIAL_KINDS: ReadonlyArray<Kind> = [
+  "general",
+  "C",
+  "O",
+  "N",
+  "J",
+  "B",
+  "A",
+  "L",
+  "X",
+  "tasks",
+  "sonetGroup",
+  "crm",
+  "videoconf"
+]
 const WEIGHTED_KINDS: ReadonlyArray<Kind> = [
   "C",
   "C",
@@ -140,8 +159,23 @@ const EXTENDED: Record<Kind, string> = {
   A: "copilot",
   L: "lines",
   X: "tasksTask",
-  P: "private"
+  P: "private",
+  tasks: "tasks",
+  sonetGroup: "sonetGroup",
+  crm: "crm",
+  videoconf: "videoconf"
 }
+
+const ENTITY_TYPES: Record<EntityKind, string> = {
+  tasks: "TASKS",
+  sonetGroup: "SONET_GROUP",
+  crm: "CRM",
+  videoconf: "VIDEOCONF"
+}
+
+/** The type letter of a kind. */
+const letterOf = (kind: Kind): PortalChat["type"] =>
+  kind === "general" ? "O" : kind in ENTITY_TYPES ? "C" : (kind as PortalChat["type"])
 
 const COLOR_CODES = [
   "RED",
@@ -311,7 +345,7 @@ export const generate = (options: Options): PortalState => {
   const baseChat = (id: number, kind: Kind, title: string, ownerId: number, created: number): PortalChat =>
     makeChat({
       id,
-      type: kind === "general" ? "O" : kind,
+      type: letterOf(kind),
       extendedType: EXTENDED[kind],
       title,
       ownerId,
@@ -335,6 +369,40 @@ export const generate = (options: Options): PortalState => {
     return nowMs - Math.max(MINUTE, Math.round(daysAgo * DAY))
   }
 
+  /**
+   * A chat bound to another module's entity: a task's chat (`TASKS`, the legacy task chats), a workgroup's
+   * (`SONET_GROUP`, reachable as `sgN`), a CRM deal's (`CRM`, `DEAL|n`) or a video conference (`VIDEOCONF`, with a
+   * public link). The owner is the first member.
+   */
+  const entityChat = (kind: EntityKind, n: number) => {
+    const members = pickMembers(kind === "sonetGroup" ? 3 : 1, kind === "sonetGroup" ? 10 : 4, true)
+    const entityId = String(rng.int(10, 9999))
+    const fields: { -readonly [K in keyof PortalChat]?: PortalChat[K] } = { entityType: ENTITY_TYPES[kind] }
+    let title: string
+    switch (kind) {
+      case "tasks":
+        title = rng.pick(text.taskTitles)
+        fields.entityId = entityId
+        break
+      case "sonetGroup":
+        title = numbered(text.workgroupTitles, n)
+        fields.entityId = entityId
+        break
+      case "crm":
+        title = numbered(text.dealTitles, n)
+        fields.entityId = `DEAL|${entityId}`
+        fields.entityLink = { type: "DEAL", url: `/crm/deal/details/${entityId}/`, id: `DEAL|${entityId}` }
+        break
+      case "videoconf": {
+        title = text.videoconference(n)
+        const code = rng.string(8, "abcdefghijklmnopqrstuvwxyz0123456789")
+        fields.public = { code, link: `${publicUrl}/video/${code}` }
+        break
+      }
+    }
+    return { members, title, ownerId: members[0]!, fields }
+  }
+
   let chatId = 0
   for (let i = 0; i < chatCount; i++) {
     const kind = i < SPECIAL_KINDS.length ? SPECIAL_KINDS[i] : rng.pick(WEIGHTED_KINDS)
@@ -350,7 +418,7 @@ export const generate = (options: Options): PortalState => {
     const managers = new Set<number>()
     let guest: number | undefined
     let sessionId: number | undefined
-    const n = ++counters[kind === "general" ? "O" : kind]
+    const n = (counters[kind === "general" ? "O" : kind] = (counters[kind === "general" ? "O" : kind] ?? 0) + 1)
     switch (kind) {
       case "general":
         members = [...employees.filter((e) => e !== extranetId && e !== invitedId)]
@@ -430,6 +498,17 @@ export const generate = (options: Options): PortalState => {
           url: `/company/personal/user/${ownerId}/tasks/task/view/${taskId}/?ta_sec=chat_tasks&ta_el=view_button`,
           id: taskId
         }
+        break
+      }
+      case "tasks":
+      case "sonetGroup":
+      case "crm":
+      case "videoconf": {
+        const made = entityChat(kind, n)
+        members = made.members
+        title = made.title
+        ownerId = made.ownerId
+        Object.assign(fields, made.fields)
         break
       }
       default:

@@ -81,10 +81,10 @@ describe("im.dialog.get", () => {
       for (const chat of state.chats) {
         const result = DialogRead.get(state, 1, now, { DIALOG_ID: `chat${chat.id}` })
         if (Either.isLeft(result)) continue
-        // The server adds path/path_title only for entity types whose options define them (CRM, …); the domain's
+        // The server adds path/path_title only for entity types whose options define them (CRM, tasks, workgroups); the domain's
         // Dialog schema requires them, so the others are checked with empty ones added.
         const restrictions = result.right.restrictions as Record<string, unknown>
-        assert.strictEqual("path" in restrictions, chat.entityType === "CRM")
+        assert.strictEqual("path" in restrictions, ["CRM", "TASKS", "SONET_GROUP"].includes(chat.entityType))
         const decoded = decode({ ...result.right, restrictions: { path: "", path_title: "", ...restrictions } })
         if (Either.isLeft(decoded)) assert.fail(`chat${chat.id}: ${decoded.left.message}`)
         assert.strictEqual(result.right.id, chat.id)

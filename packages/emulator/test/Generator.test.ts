@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as DialogRead from "../src/DialogRead.js"
 import * as Generator from "../src/Generator.js"
 import * as PortalState from "../src/PortalState.js"
 import * as RecentRead from "../src/RecentRead.js"
@@ -99,6 +100,52 @@ describe("Generator", () => {
       )
       assert.isTrue(state.relations.some((r) => r.userId === 1 && r.muted))
       assert.isTrue(state.recent.some((r) => r.userId === 0))
+    })
+  )
+
+  it.effect("binds group chats to a task, a workgroup, a CRM deal and a video conference, as their items show", () =>
+    Effect.sync(() => {
+      const state = Generator.generate(options(5, "en"))
+      const byType = (extendedType: string) => state.chats.find((c) => c.extendedType === extendedType)!
+      const expected = [
+        ["tasks", "TASKS"],
+        ["sonetGroup", "SONET_GROUP"],
+        ["crm", "CRM"],
+        ["videoconf", "VIDEOCONF"]
+      ] as const
+      for (const [extendedType, entityType] of expected) {
+        const chat = byType(extendedType)
+        assert.deepStrictEqual([chat.type, chat.entityType], ["C", entityType], extendedType)
+        assert.isAbove(state.relations.filter((r) => r.chatId === chat.id).length, 0, extendedType)
+      }
+      assert.match(byType("crm").entityId, /^DEAL\|\d+$/)
+      assert.strictEqual(byType("crm").entityLink.type, "DEAL")
+      assert.match(String(byType("videoconf").public?.link), /\/video\/[a-z0-9]{8}$/)
+      // as a member sees them in im.dialog.get
+      const dialog = (extendedType: string): Wire => {
+        const chat = byType(extendedType)
+        const member = state.relations.find((r) => r.chatId === chat.id)!.userId
+        return Either.getOrThrow(DialogRead.get(state, member, now, { DIALOG_ID: `chat${chat.id}` }))
+      }
+      const { path_title, ...groupRestrictions } = dialog("sonetGroup").restrictions
+      assert.deepStrictEqual(groupRestrictions, {
+        avatar: false,
+        rename: false,
+        extend: false,
+        call: true,
+        mute: true,
+        leave: false,
+        leave_owner: false,
+        send: true,
+        user_list: true,
+        path: "/workgroups/group/#ID#/"
+      })
+      assert.strictEqual(path_title, "View group")
+      assert.match(dialog("tasks").restrictions.path, /^\/company\/personal\/user\/\d+\/tasks\/task\/view\/#ID#\/$/)
+      assert.deepStrictEqual(dialog("videoconf").public, byType("videoconf").public)
+      assert.strictEqual(dialog("videoconf").name, "Video conference #1")
+      const items = RecentRead.list(state, 1, now, { LIMIT: 200 }).items as Array<Wire>
+      assert.isTrue(Either.isRight(decodeItems(items)))
     })
   )
 

@@ -23,6 +23,9 @@ export interface Corpus {
   readonly collabTitles: ReadonlyArray<string>
   readonly copilotTitles: ReadonlyArray<string>
   readonly taskTitles: ReadonlyArray<string>
+  readonly workgroupTitles: ReadonlyArray<string>
+  readonly dealTitles: ReadonlyArray<string>
+  readonly videoconference: (n: number) => string
   readonly general: string
   readonly guest: (n: number) => string
   readonly line: (guest: string, n: number) => string
@@ -173,6 +176,9 @@ const ru: Corpus = {
     "Согласовать договор поставки",
     "Настроить рассылку"
   ],
+  workgroupTitles: ["Отдел продаж", "Проект «Новый офис»", "Маркетинг"],
+  dealTitles: ["Сделка: поставка оборудования", "Сделка: годовое обслуживание", "Сделка: ООО «Вектор»"],
+  videoconference: (n) => `Видеоконференция №${n}`,
   general: "Общий чат",
   guest: (n) => `Гость №${n}`,
   line: (guest, n) => `${guest} - Открытая линия ${n}`,
@@ -374,6 +380,9 @@ const en: Corpus = {
     "Approve the supply contract",
     "Set up the newsletter"
   ],
+  workgroupTitles: ["Sales department", "New office project", "Marketing"],
+  dealTitles: ["Deal: equipment supply", "Deal: annual service", "Deal: Vector Ltd"],
+  videoconference: (n) => `Video conference #${n}`,
   general: "General chat",
   guest: (n) => `Guest #${n}`,
   line: (guest, n) => `${guest} - Open Channel ${n}`,
