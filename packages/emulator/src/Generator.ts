@@ -341,7 +341,7 @@ export const generate = (options: Options): PortalState => {
   // ----------------------------------------------------------------------------------------------- chats
   const plans: Array<ChatPlan> = []
   const sessions: Array<OpenLinesSession> = []
-  const counters = { C: 0, O: 0, N: 0, J: 0, B: 0, A: 0, X: 0, L: 0 } as Record<string, number>
+  const counters: Record<string, number> = {}
   const baseChat = (id: number, kind: Kind, title: string, ownerId: number, created: number): PortalChat =>
     makeChat({
       id,
@@ -418,7 +418,9 @@ export const generate = (options: Options): PortalState => {
     const managers = new Set<number>()
     let guest: number | undefined
     let sessionId: number | undefined
-    const n = (counters[kind === "general" ? "O" : kind] = (counters[kind === "general" ? "O" : kind] ?? 0) + 1)
+    const counterKey = kind === "general" ? "O" : kind
+    const n = (counters[counterKey] ?? 0) + 1
+    counters[counterKey] = n
     switch (kind) {
       case "general":
         members = [...employees.filter((e) => e !== extranetId && e !== invitedId)]
