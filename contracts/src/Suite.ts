@@ -15,10 +15,17 @@
  */
 
 import { assert, describe, it, layer } from "@effect/vitest"
-import { Bitrix24, ImRecent } from "@im-recent/client"
+import { Bitrix24, ImBatch, ImCommand, ImMessenger, ImRecent } from "@im-recent/client"
 import {
   AtomDateTime,
+  ChatAdd,
+  ChatLeave,
+  ChatMute,
+  CountersGet,
   DialogId,
+  DialogUnread,
+  MessageDelete,
+  MessageUpdate,
   RecentGet,
   RecentItem,
   RecentList,
@@ -330,6 +337,97 @@ export const run = (target: Target): void => {
               })
               const alone = yield* recent.get({ LAST_SYNC_DATE: sixDays })
               assert.deepStrictEqual([...ids(both.items)].sort(), [...ids(alone.items)].sort())
+            }),
+          stateful
+        )
+      })
+
+      describe("the write family (im.message.*, im.chat.*, im.dialog.unread / read.all, batch)", () => {
+        const writing = [
+          target.stateful && target.mutations,
+          "this target neither keeps state nor allows mutations"
+        ] as const
+
+        check(
+          "bad input gets the handler's codes and statuses",
+          () =>
+            Effect.gen(function* () {
+              const bitrix = yield* Bitrix24.Bitrix24
+              const cases: ReadonlyArray<readonly [string, Record<string, unknown>, string, number]> = [
+                [MessageUpdate.method, { MESSAGE: "x" }, "MESSAGE_ID_ERROR", 400],
+                [MessageDelete.method, {}, "MESSAGE_ID_ERROR", 400],
+                [ChatLeave.method, {}, "CHAT_ID_EMPTY", 400],
+                [ChatLeave.method, { DIALOG_ID: "1" }, "DIALOG_ID_EMPTY", 400],
+                [ChatMute.method, {}, "CHAT_ID_EMPTY", 400],
+                [DialogUnread.method, { DIALOG_ID: "chat1" }, "MESSAGE_ID_ERROR", 400],
+                [DialogUnread.method, { MESSAGE_ID: 1, DIALOG_ID: "nope" }, "DIALOG_ID_EMPTY", 400],
+                [ChatAdd.method, { USERS: [true] }, "INVALID_FORMAT", 400]
+              ]
+              for (const [method, params, code, status] of cases) {
+                const error = yield* Effect.flip(bitrix.call(method, params, Schema.Unknown))
+                assert.isTrue(error._tag === "MethodError", `${method}: ${error._tag}`)
+                if (error._tag === "MethodError") assert.deepStrictEqual([error.code, error.status], [code, status])
+              }
+            }),
+          stateful
+        )
+
+        check(
+          "a chat's life: created with a message, edited, deleted, muted, read and unread, left — as the list shows it",
+          () =>
+            Effect.gen(function* () {
+              const im = yield* ImMessenger.make
+              const recent = yield* ImRecent.ImRecent
+              const chatId = yield* im.chat.add({ TITLE: "im-recent contract", MESSAGE: "first" })
+              const item = (items: ReadonlyArray<RecentItem.RecentItem>) =>
+                items.find((i) => i.type === "chat" && i.chat_id === chatId)
+              const created = item((yield* recent.get()).items)
+              assert.isTrue(created?.type === "chat" && created.chat.role === "OWNER")
+              const messageId = yield* im.message.add(`chat${chatId}`, "to be edited")
+              const before = yield* recent.get()
+              assert.isTrue(yield* im.message.update(messageId, { MESSAGE: "edited" }))
+              const delta = yield* recent.get({ LAST_SYNC_DATE: before.nextSyncDate })
+              const edited = item(delta.items)
+              assert.strictEqual(edited?.message.text, "edited")
+              assert.strictEqual(
+                edited && AtomDateTime.format(edited.message.date),
+                AtomDateTime.format(item(before.items)!.message.date)
+              )
+              assert.isTrue(yield* im.message.delete(messageId))
+              assert.notStrictEqual(item((yield* recent.get()).items)?.message.text, "edited")
+              assert.isTrue(yield* im.chat.mute(DialogId.chat(chatId)))
+              const muted = item((yield* recent.get()).items)
+              assert.isTrue(muted?.type === "chat" && muted.chat.mute_list.length === 1)
+              assert.isTrue(yield* im.dialog.unread(DialogId.chat(chatId), messageId))
+              assert.isTrue(yield* im.dialog.readAll())
+              assert.isTrue(yield* im.chat.leave(chatId))
+              assert.isUndefined(item((yield* recent.get()).items))
+              const gone = yield* Effect.flip(im.dialog.get(DialogId.chat(chatId)))
+              assert.isTrue(gone._tag === "MethodError" && gone.code === "ACCESS_ERROR" && gone.status === 403)
+            }),
+          writing
+        )
+
+        check(
+          `a batch answers each command, typed${target.strict ? " (excess properties forbidden)" : ""}`,
+          () =>
+            Effect.gen(function* () {
+              const bitrix = yield* Bitrix24.Bitrix24
+              const outcomes = yield* ImBatch.run({
+                counters: ImCommand.make({
+                  method: CountersGet.method,
+                  paramsSchema: Schema.Struct({}),
+                  params: {},
+                  result: target.strict ? strictly(CountersGet.Counters) : CountersGet.Counters
+                }),
+                refused: ImCommand.message.update(0x7fffffff, { MESSAGE: "x" })
+              }).pipe(Effect.provideService(Bitrix24.Bitrix24, bitrix))
+              assert.isTrue(Either.isRight(outcomes.counters))
+              assert.isTrue(
+                Either.isLeft(outcomes.refused) &&
+                  outcomes.refused.left._tag === "MethodError" &&
+                  outcomes.refused.left.code === "CANT_EDIT_MESSAGE"
+              )
             }),
           stateful
         )
