@@ -95,7 +95,7 @@ describe("RecentItem", () => {
     for (const birthday of [false, "", "07-03"]) {
       const wire = { ...dialogWire, user: { ...(dialogWire.user as Wire), birthday } }
       const encoded = Schema.encodeSync(RecentItem.RecentItem)(decodeOk(wire)) as Wire
-      assert.strictEqual(encoded.user.birthday, birthday)
+      assert.strictEqual((encoded.user as Wire).birthday, birthday)
     }
   })
 
