@@ -200,17 +200,26 @@ export const parseDialogId = (input: DialogIdInput): Either.Either<DialogId.Dial
     : Either.right(parsed)
 }
 
-const withDialogId = <A, I>(
-  input: DialogIdInput,
-  method: string,
-  result: Schema.Schema<A, I>,
-  idempotent: boolean,
-  f: (id: DialogId.DialogId) => ImCommand<A>
+/** What {@link make} takes besides the parameters. */
+interface Spec<P, PI, A, AI> {
+  readonly method: string
+  readonly paramsSchema: Schema.Schema<P, PI>
+  readonly result: Schema.Schema<A, AI>
+  readonly idempotent?: boolean | undefined
+}
+
+/** A command on a dialog: the parameters once its id is read, or the refusal when it is none. */
+const onDialog = <P, PI extends Readonly<Record<string, unknown>>, A, AI>(
+  dialogId: DialogIdInput,
+  spec: Spec<P, PI, A, AI>,
+  params: (id: DialogId.DialogId) => P
 ): ImCommand<A> =>
-  Either.match(parseDialogId(input), {
-    onLeft: (issues) => build(method, Either.left(issues), result, idempotent),
-    onRight: f
+  Either.match(parseDialogId(dialogId), {
+    onLeft: (issues) => build(spec.method, Either.left(issues), spec.result, spec.idempotent ?? true),
+    onRight: (id) => make({ ...spec, params: params(id) })
   })
+
+const flag = { result: Schema.Boolean } as const
 
 /**
  * `im.message.*`.
@@ -227,14 +236,10 @@ export const message = {
     text: string,
     options?: Omit<MessageAdd.Params, "DIALOG_ID" | "MESSAGE">
   ): ImCommand<number> =>
-    withDialogId(dialogId, MessageAdd.method, Schema.Int, false, (DIALOG_ID) =>
-      make({
-        method: MessageAdd.method,
-        paramsSchema: MessageAdd.Params,
-        params: { ...options, DIALOG_ID, MESSAGE: text },
-        result: Schema.Int,
-        idempotent: false
-      })
+    onDialog(
+      dialogId,
+      { method: MessageAdd.method, paramsSchema: MessageAdd.Params, result: Schema.Int, idempotent: false },
+      (DIALOG_ID) => ({ ...options, DIALOG_ID, MESSAGE: text })
     ),
   /**
    * `im.message.update`: changes a message the caller sent within the last 3 days (`MESSAGE: ""` deletes it);
@@ -245,7 +250,7 @@ export const message = {
       method: MessageUpdate.method,
       paramsSchema: MessageUpdate.Params,
       params: { ...changes, MESSAGE_ID: messageId },
-      result: Schema.Boolean
+      ...flag
     }),
   /**
    * `im.message.delete`: deletes a message the caller sent (its text becomes the portal's "deleted" label). Not
@@ -256,7 +261,7 @@ export const message = {
       method: MessageDelete.method,
       paramsSchema: MessageDelete.Params,
       params: { MESSAGE_ID: messageId },
-      result: Schema.Boolean,
+      ...flag,
       idempotent: false
     })
 }
@@ -270,32 +275,22 @@ export const message = {
 export const chat = {
   /** `im.chat.add`: creates a chat owned by the caller; its id. Not idempotent. */
   add: (params: ChatAdd.Params): ImCommand<number> =>
-    make({
-      method: ChatAdd.method,
-      paramsSchema: ChatAdd.Params,
-      params,
-      result: Schema.Int,
-      idempotent: false
-    }),
+    make({ method: ChatAdd.method, paramsSchema: ChatAdd.Params, params, result: Schema.Int, idempotent: false }),
   /** `im.chat.leave`: the caller leaves the chat. Not idempotent: leaving again fails with `WRONG_REQUEST`. */
   leave: (chatId: number): ImCommand<boolean> =>
     make({
       method: ChatLeave.method,
       paramsSchema: ChatLeave.Params,
       params: { CHAT_ID: chatId },
-      result: Schema.Boolean,
+      ...flag,
       idempotent: false
     }),
   /** `im.chat.mute`: mutes (default) or unmutes a dialog or chat for the caller. */
   mute: (dialogId: DialogIdInput, muted = true): ImCommand<boolean> =>
-    withDialogId(dialogId, ChatMute.method, Schema.Boolean, true, (DIALOG_ID) =>
-      make({
-        method: ChatMute.method,
-        paramsSchema: ChatMute.Params,
-        params: { DIALOG_ID, ACTION: muted },
-        result: Schema.Boolean
-      })
-    )
+    onDialog(dialogId, { method: ChatMute.method, paramsSchema: ChatMute.Params, ...flag }, (DIALOG_ID) => ({
+      DIALOG_ID,
+      ACTION: muted
+    }))
 }
 
 /**
@@ -307,27 +302,20 @@ export const chat = {
 export const dialog = {
   /** `im.dialog.get`: the chat behind a dialog. */
   get: (dialogId: DialogIdInput): ImCommand<DialogGet.Dialog> =>
-    withDialogId(dialogId, DialogGet.method, DialogGet.Dialog, true, (id) =>
-      make({
-        method: DialogGet.method,
-        paramsSchema: DialogGet.Params,
-        params: { DIALOG_ID: id },
-        result: DialogGet.Dialog
-      })
+    onDialog(
+      dialogId,
+      { method: DialogGet.method, paramsSchema: DialogGet.Params, result: DialogGet.Dialog },
+      (DIALOG_ID) => ({ DIALOG_ID })
     ),
   /** `im.dialog.unread`: `messageId` and every later message of the dialog count as unread again. */
   unread: (dialogId: DialogIdInput, messageId: number): ImCommand<boolean> =>
-    withDialogId(dialogId, DialogUnread.method, Schema.Boolean, true, (DIALOG_ID) =>
-      make({
-        method: DialogUnread.method,
-        paramsSchema: DialogUnread.Params,
-        params: { DIALOG_ID, MESSAGE_ID: messageId },
-        result: Schema.Boolean
-      })
-    ),
+    onDialog(dialogId, { method: DialogUnread.method, paramsSchema: DialogUnread.Params, ...flag }, (DIALOG_ID) => ({
+      DIALOG_ID,
+      MESSAGE_ID: messageId
+    })),
   /** `im.dialog.read.all`: reads every dialog and chat (not the notifications) and clears every "unread" mark. */
   readAll: (): ImCommand<boolean> =>
-    make({ method: DialogReadAll.method, paramsSchema: DialogReadAll.Params, params: {}, result: Schema.Boolean })
+    make({ method: DialogReadAll.method, paramsSchema: DialogReadAll.Params, params: {}, ...flag })
 }
 
 /**
@@ -350,34 +338,21 @@ export const counters = {
 export const recent = {
   /** `im.recent.pin`: pins (default) or unpins a dialog. */
   pin: (dialogId: DialogIdInput, pinned = true): ImCommand<boolean> =>
-    withDialogId(dialogId, RecentPin.method, Schema.Boolean, true, (DIALOG_ID) =>
-      make({
-        method: RecentPin.method,
-        paramsSchema: RecentPin.Params,
-        params: { DIALOG_ID, PIN: pinned },
-        result: Schema.Boolean
-      })
-    ),
+    onDialog(dialogId, { method: RecentPin.method, paramsSchema: RecentPin.Params, ...flag }, (DIALOG_ID) => ({
+      DIALOG_ID,
+      PIN: pinned
+    })),
   /** `im.recent.unread`: sets (default) or clears the manual "unread" mark; clearing also reads the dialog. */
   unread: (dialogId: DialogIdInput, unread = true): ImCommand<boolean> =>
-    withDialogId(dialogId, RecentUnread.method, Schema.Boolean, true, (DIALOG_ID) =>
-      make({
-        method: RecentUnread.method,
-        paramsSchema: RecentUnread.Params,
-        params: { DIALOG_ID, ACTION: unread },
-        result: Schema.Boolean
-      })
-    ),
+    onDialog(dialogId, { method: RecentUnread.method, paramsSchema: RecentUnread.Params, ...flag }, (DIALOG_ID) => ({
+      DIALOG_ID,
+      ACTION: unread
+    })),
   /** `im.recent.hide`: removes a dialog from the recent list. */
   hide: (dialogId: DialogIdInput): ImCommand<boolean> =>
-    withDialogId(dialogId, RecentHide.method, Schema.Boolean, true, (DIALOG_ID) =>
-      make({
-        method: RecentHide.method,
-        paramsSchema: RecentHide.Params,
-        params: { DIALOG_ID },
-        result: Schema.Boolean
-      })
-    )
+    onDialog(dialogId, { method: RecentHide.method, paramsSchema: RecentHide.Params, ...flag }, (DIALOG_ID) => ({
+      DIALOG_ID
+    }))
 }
 
 /**

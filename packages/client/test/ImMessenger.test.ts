@@ -15,7 +15,14 @@ const setup = Effect.gen(function* () {
   const portal = yield* EmulatorHandler.make(state, NOW)
   const im = yield* ImMessenger.make.pipe(Effect.provide(portal.transport(1)))
   const other = yield* ImMessenger.make.pipe(Effect.provide(portal.transport(2)))
-  return { portal, im, other }
+  // someone user 1 has a private chat with
+  const partner = state.relations.find(
+    (r) =>
+      r.userId !== 1 &&
+      state.chats.some((c) => c.id === r.chatId && c.type === "P") &&
+      state.relations.some((mine) => mine.chatId === r.chatId && mine.userId === 1)
+  )!.userId
+  return { portal, im, other, partner }
 })
 
 const recentIds = (portal: EmulatorHandler.EmulatorHandler, userId: number) =>
@@ -63,12 +70,12 @@ describe("ImMessenger against the emulator", () => {
 describe("ImBatch", () => {
   it.effect("runs typed commands in one request; each answers for itself", () =>
     Effect.gen(function* () {
-      const { im, portal } = yield* setup
+      const { im, partner, portal } = yield* setup
       const outcomes = yield* im.batch({
         counters: ImCommand.counters.get(),
         created: ImCommand.chat.add({ TITLE: "Batch", USERS: [2] }),
         refused: ImCommand.dialog.get("chat99999"),
-        pinned: ImCommand.recent.pin(2)
+        pinned: ImCommand.recent.pin(partner)
       })
       assert.isTrue(Either.isRight(outcomes.counters) && typeof outcomes.counters.right.TYPE.ALL === "number")
       assert.isTrue(Either.isRight(outcomes.created) && outcomes.created.right > 0)
@@ -86,7 +93,7 @@ describe("ImBatch", () => {
 
   it.effect("halt: the first failure fails the batch and the commands after it do not run", () =>
     Effect.gen(function* () {
-      const { im, portal } = yield* setup
+      const { im, partner, portal } = yield* setup
       const before = yield* recentIds(portal, 1)
       const error = yield* Effect.flip(
         im.batch(
@@ -101,7 +108,7 @@ describe("ImBatch", () => {
       assert.isTrue(error._tag === "MethodError" && error.code === "CANT_EDIT_MESSAGE")
       assert.deepStrictEqual(yield* recentIds(portal, 1), before)
       const all = yield* im.batch(
-        { counters: ImCommand.counters.get(), dialog: ImCommand.dialog.get(2) },
+        { counters: ImCommand.counters.get(), dialog: ImCommand.dialog.get(partner) },
         { halt: true }
       )
       assert.strictEqual(all.dialog.type, "private")

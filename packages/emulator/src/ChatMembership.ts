@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { ChatAdd } from "@im-recent/domain"
 import * as Either from "effect/Either"
 import type { Action } from "./Actions.js"
 import * as Dialog from "./internal/dialog.js"
@@ -23,24 +24,7 @@ const dialogIdEmpty = (): MethodError => methodError("DIALOG_ID_EMPTY", "Dialog 
 const chatIdEmpty = (): MethodError => methodError("CHAT_ID_EMPTY", "Chat ID can't be empty", 400)
 
 /** The colours `Color::isSafeColor` accepts (the palette without ORANGE). */
-const SAFE_COLORS = new Set([
-  "RED",
-  "GREEN",
-  "MINT",
-  "LIGHT_BLUE",
-  "DARK_BLUE",
-  "PURPLE",
-  "AQUA",
-  "PINK",
-  "LIME",
-  "BROWN",
-  "AZURE",
-  "KHAKI",
-  "SAND",
-  "MARENGO",
-  "GRAY",
-  "GRAPHITE"
-])
+const SAFE_COLORS: ReadonlySet<string> = new Set(ChatAdd.Color.literals)
 
 /** `CUtil::JsObjectToPhp($value, true)` for the JSON a client sends: the parsed value, or `undefined`. */
 const parseJsObject = (text: string): unknown => {
@@ -72,6 +56,27 @@ const usersOf = (value: unknown): Either.Either<ReadonlyArray<number>, MethodErr
     ids.push(Php.intval(entry))
   }
   return Either.right(ids)
+}
+
+/**
+ * The chat of `CHAT_ID`, or of `DIALOG_ID` when it is sent (`Dialog::getChatId`; `chats only` refuses a user id, as
+ * `Common::isChatId` does): `DIALOG_ID_EMPTY` for a `DIALOG_ID` that is not one, `CHAT_ID_EMPTY` without a chat.
+ */
+const chatIdParam = (
+  index: Indexes.Index,
+  userId: number,
+  upper: ReadonlyMap<string, unknown>,
+  accepts: "chats only" | "any dialog"
+): Either.Either<number, MethodError> => {
+  let raw = upper.get("CHAT_ID")
+  if (Php.isSet(upper.get("DIALOG_ID"))) {
+    const target = Dialog.parse(upper.get("DIALOG_ID"), false)
+    if (target === undefined || (accepts === "chats only" && target._tag === "User"))
+      return Either.left(dialogIdEmpty())
+    raw = Dialog.chatIdOf(index, userId, target)
+  }
+  const chatId = Php.intval(raw)
+  return chatId <= 0 ? Either.left(chatIdEmpty()) : Either.right(chatId)
 }
 
 const textParam = (value: unknown): string => (Php.isSet(value) ? Php.trim(Php.toPhpString(value) ?? "") : "")
@@ -179,14 +184,9 @@ export const add: Action<number> = (state, userId, now, params) => {
 export const leave: Action<boolean> = (state, userId, now, params) => {
   const index = Indexes.of(state)
   const upper = Php.upperKeys(params)
-  let rawChatId = upper.get("CHAT_ID")
-  if (Php.isSet(upper.get("DIALOG_ID"))) {
-    const target = Dialog.parse(upper.get("DIALOG_ID"), false)
-    if (target === undefined || target._tag === "User") return Either.left(dialogIdEmpty())
-    rawChatId = Dialog.chatIdOf(index, userId, target)
-  }
-  const chatId = Php.intval(rawChatId)
-  if (chatId <= 0) return Either.left(chatIdEmpty())
+  const requestedChat = chatIdParam(index, userId, upper, "chats only")
+  if (Either.isLeft(requestedChat)) return Either.left(requestedChat.left)
+  const chatId = requestedChat.right
   if (state.portal.generalChatId === chatId) {
     return Either.left(methodError("ACCESS_ERROR", "Action unavailable", 403))
   }
@@ -252,14 +252,9 @@ export const leave: Action<boolean> = (state, userId, now, params) => {
 export const mute: Action<boolean> = (state, userId, _now, params) => {
   const index = Indexes.of(state)
   const upper = Php.upperKeys(params)
-  let rawChatId = upper.get("CHAT_ID")
-  if (Php.isSet(upper.get("DIALOG_ID"))) {
-    const target = Dialog.parse(upper.get("DIALOG_ID"), false)
-    if (target === undefined) return Either.left(dialogIdEmpty())
-    rawChatId = Dialog.chatIdOf(index, userId, target)
-  }
-  const chatId = Php.intval(rawChatId)
-  if (chatId <= 0) return Either.left(chatIdEmpty())
+  const requestedChat = chatIdParam(index, userId, upper, "any dialog")
+  if (Either.isLeft(requestedChat)) return Either.left(requestedChat.left)
+  const chatId = requestedChat.right
   const chat = index.chat(chatId)
   const relation = index.membership(chatId, userId)
   if (

@@ -28,6 +28,7 @@
  *
  * @since 0.1.0
  */
+import { ChatAdd } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Color from "./internal/color.js"
 import { type Corpus, corpus } from "./internal/corpus.js"
@@ -177,21 +178,8 @@ const ENTITY_TYPES: Record<EntityKind, string> = {
 const letterOf = (kind: Kind): PortalChat["type"] =>
   kind === "general" ? "O" : kind in ENTITY_TYPES ? "C" : (kind as PortalChat["type"])
 
-const COLOR_CODES = [
-  "RED",
-  "GREEN",
-  "MINT",
-  "LIGHT_BLUE",
-  "DARK_BLUE",
-  "PURPLE",
-  "AQUA",
-  "PINK",
-  "LIME",
-  "BROWN",
-  "AZURE",
-  "KHAKI",
-  "SAND"
-]
+/** The palette's bright colours (the chat colours without MARENGO, GRAY and GRAPHITE). */
+const COLOR_CODES = ChatAdd.Color.literals.slice(0, 13)
 
 /**
  * Generates a portal.
