@@ -252,7 +252,7 @@ describe("im-recent watch (live)", () => {
           /^Watching \d+ recent chats on https:\/\/demo\.bitrix24\.test \(\d+ with unread messages\), checking every 1s\. Press Ctrl-C to stop\.$/
         )
         const change = yield* promise(() => run.line(/^\d\d:\d\d:\d\d {2}/))
-        assert.match(change, /^\d\d:\d\d:\d\d {2}.+ \([a-z ]+\) {2}.+ {2}\[\d+ unread\]$/)
+        assert.match(change, /^\d\d:\d\d:\d\d {2}.+ \([A-Za-z ]+\) {2}.+ {2}(\[new\] )?\[\d+ unread\]$/)
         assert.isAtMost(width(change), 100)
         run.child.kill("SIGINT")
         assert.deepStrictEqual(yield* promise(() => run.exited), { code: 0, signal: null })

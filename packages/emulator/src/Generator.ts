@@ -53,7 +53,7 @@ import {
  * What to generate.
  *
  * - `users`: employees (at least 2);
- * - `chats`: group chats of all kinds (at least 1; the first thirteen cover every kind), besides one-to-one dialogs;
+ * - `chats`: group chats of all kinds (at least 1; the first thirteen cover every kind, each with user 1 and active in the last 29 days), besides one-to-one dialogs;
  * - `messages`: `{ perChat }` or `{ total }` (spread evenly over all chats and dialogs);
  * - `locale`: names and texts, and the portal's language;
  * - `now`: the server clock the portal's history ends at; `timeZone`: the portal's zone (IANA name or offset).
@@ -356,6 +356,8 @@ export const generate = (options: Options): PortalState => {
     const daysAgo = roll < 0.5 ? rng.next() * 7 : roll < 0.8 ? 7 + rng.next() * 23 : 30 + rng.next() * 29
     return nowMs - Math.max(MINUTE, Math.round(daysAgo * DAY))
   }
+  /** Within the last 29 days: in `im.recent.get`'s default 30-day window (the first chat of every kind). */
+  const lastMonthAt = (): number => nowMs - Math.max(MINUTE, Math.round(rng.next() * 29 * DAY))
 
   /**
    * A chat bound to another module's entity: a task's chat (`TASKS`, the legacy task chats), a workgroup's
@@ -395,9 +397,15 @@ export const generate = (options: Options): PortalState => {
   for (let i = 0; i < chatCount; i++) {
     const kind = i < SPECIAL_KINDS.length ? SPECIAL_KINDS[i] : rng.pick(WEIGHTED_KINDS)
     const id = ++chatId
-    const lastAt = kind === "general" ? nowMs - rng.int(5, 600) * MINUTE : lastActivityAt()
+    const lastAt =
+      kind === "general"
+        ? nowMs - rng.int(5, 600) * MINUTE
+        : i < SPECIAL_KINDS.length
+          ? lastMonthAt()
+          : lastActivityAt()
     const created = Math.max(nowMs - HISTORY, lastAt - rng.int(1, 20) * DAY)
-    const withAdmin = kind === "general" || rng.chance(0.8)
+    // user 1 is in the first chat of every kind (the viewer sees them all), in most others
+    const withAdmin = i < SPECIAL_KINDS.length || rng.chance(0.8)
     let members: Array<number>
     let title: string
     let ownerId: number
@@ -795,7 +803,9 @@ export const generate = (options: Options): PortalState => {
   const adminChats = plans.filter(
     (p) => p.members.includes(1) && p.kind !== "general" && p !== busy && (byChat.get(p.chat.id)?.length ?? 0) > 1
   )
-  const [deletedIn, leftChat] = rng.sample(adminChats, 2)
+  // (not the first chat of a kind, while there are others: the viewer keeps every kind)
+  const spare = adminChats.filter((p) => plans.indexOf(p) >= SPECIAL_KINDS.length)
+  const [deletedIn, leftChat] = rng.sample(spare.length >= 2 ? spare : adminChats, 2)
   let finalMessages = messages
   if (deletedIn !== undefined) {
     const bucket = byChat.get(deletedIn.chat.id)!
