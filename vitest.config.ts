@@ -2,6 +2,7 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    projects: ["packages/*", "contracts", "examples"]
+    projects: ["packages/*", "contracts", "examples"],
+    reporters: ["default", "./vitest.skipped.ts"]
   }
 })

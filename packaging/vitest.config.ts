@@ -5,6 +5,7 @@ export default defineProject({
   test: {
     name: "@im-recent/packaging",
     include: ["test/**/*.test.ts"],
+    reporters: ["default", "../vitest.skipped.ts"],
     testTimeout: 180_000,
     hookTimeout: 600_000
   }
