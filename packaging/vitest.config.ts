@@ -1,7 +1,7 @@
-import { defineProject } from "vitest/config"
+import { defineConfig } from "vitest/config"
 
 // Not part of `pnpm test`: `pnpm test:packages` packs, installs from npm and runs the consumer (minutes).
-export default defineProject({
+export default defineConfig({
   test: {
     name: "@im-recent/packaging",
     include: ["test/**/*.test.ts"],
