@@ -15,20 +15,10 @@ import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
 import { FAIL, FastPathId } from "./internal/fastPath.js"
 import { falseAsNull } from "./internal/wire.js"
+import { offsetZone } from "./ZoneOffset.js"
 
 const MINUTE = 60_000
 const DAY = 86_400_000
-
-/** Offsets are interned: a response repeats the same one thousands of times. */
-const offsetZones = new Map<number, DateTime.TimeZone.Offset>()
-const offsetZone = (offsetMillis: number): DateTime.TimeZone.Offset => {
-  let zone = offsetZones.get(offsetMillis)
-  if (zone === undefined) {
-    zone = DateTime.zoneMakeOffset(offsetMillis)
-    offsetZones.set(offsetMillis, zone)
-  }
-  return zone
-}
 
 const digit = (s: string, i: number): number => {
   const c = s.charCodeAt(i) - 48

@@ -149,3 +149,23 @@ export const make = (code: string, description?: string): ErrorEnvelope => ({
   error: code,
   error_description: description ?? lookup(code)?.description ?? ""
 })
+
+/**
+ * The retry policy of an error code: the catalog's for a documented code; for any other code by the HTTP status, as
+ * the server's own failures go: `idempotent` for 5xx (the call may or may not have run), `never` otherwise.
+ *
+ * @since 0.1.0
+ * @category catalog
+ */
+export const retryPolicyOf = (code: string, status?: number | undefined): RetryPolicy =>
+  lookup(code)?.retry ?? (status !== undefined && status >= 500 ? "idempotent" : "never")
+
+/**
+ * Whether a policy lets the call be sent again at once or after its wait: always for `safe` and `after-reset`, for
+ * `idempotent` only when running the call twice is harmless. (`after-refresh` needs a new token first.)
+ *
+ * @since 0.1.0
+ * @category catalog
+ */
+export const allowsRetry = (policy: RetryPolicy, idempotent: boolean): boolean =>
+  policy === "safe" || policy === "after-reset" || (policy === "idempotent" && idempotent)

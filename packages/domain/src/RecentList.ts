@@ -5,6 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { AtomDateTimeParam } from "./AtomDateTime.js"
+import * as PhpValue from "./PhpValue.js"
 import { RecentItem } from "./RecentItem.js"
 import { ResponseTime } from "./ResponseTime.js"
 import { YesNo } from "./YesNo.js"
@@ -24,6 +25,38 @@ export const method = "im.recent.list"
  * @category constants
  */
 export const maxLimit = 200
+
+/**
+ * The page size when `LIMIT` is missing, not a number or not positive.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultLimit = 50
+
+/**
+ * The page size the server reads from a raw `LIMIT` (`Recent::getLimit`): missing, non-numeric or `≤ 0` is
+ * {@link defaultLimit}, over {@link maxLimit} is {@link maxLimit}, otherwise PHP's `intval` of it (`"20abc"` is 20).
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const pageLimit = (raw: unknown): number => {
+  const limit = PhpValue.isSet(raw) ? PhpValue.intval(raw) : 0
+  return limit <= 0 ? defaultLimit : Math.min(limit, maxLimit)
+}
+
+/**
+ * The offset the server reads (`Recent::getOffset`): the REST `start` parameter when it is positive, else `OFFSET`
+ * when positive, else 0 (each through PHP's `intval`).
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const pageOffset = (start: unknown, offset: unknown): number => {
+  const fromStart = PhpValue.intval(start)
+  return fromStart > 0 ? fromStart : Math.max(PhpValue.intval(offset), 0)
+}
 
 const flag = Schema.optionalWith(YesNo, { exact: true })
 

@@ -16,7 +16,7 @@
  */
 import type * as DateTime from "effect/DateTime"
 import type * as order from "effect/Order"
-import * as Php from "./internal/php.js"
+import * as PhpValue from "./PhpValue.js"
 
 /**
  * The parts of a recent item the order reads; any item with these fields can be sorted.
@@ -40,7 +40,7 @@ export interface Item {
  * @since 0.1.0
  * @category comparison
  */
-export const compareIds: (a: number | string, b: number | string) => -1 | 0 | 1 = Php.compare
+export const compareIds: (a: number | string, b: number | string) => -1 | 0 | 1 = PhpValue.compare
 
 /**
  * The whole seconds of a `DateTime`, as `Bitrix\Main\Type\DateTime::getTimestamp()` returns them.
@@ -61,7 +61,7 @@ export const Order: order.Order<Item> = (a, b) => {
   const ta = timestampOf(a.message.date)
   const tb = timestampOf(b.message.date)
   if (ta !== tb) return ta > tb ? -1 : 1
-  const byId = Php.compare(a.id, b.id)
+  const byId = PhpValue.compare(a.id, b.id)
   return byId === 0 ? 0 : byId > 0 ? -1 : 1
 }
 

@@ -34,7 +34,7 @@ import type { ChatType } from "./ChatType.js"
 // `now` moved back by calendar days in its zone, as PHP's `add('-N days')`: ambiguous times take the later offset
 // (with the zone's offsets cached per hour)
 import { daysBefore } from "./internal/calendar.js"
-import * as Php from "./internal/php.js"
+import * as PhpValue from "./PhpValue.js"
 
 /**
  * The parameter a sync date came from.
@@ -175,8 +175,6 @@ export const MAX_SYNC_DAYS = 7
  */
 export const DEFAULT_DAYS = 30
 
-const isSet = (value: unknown): boolean => value !== undefined && value !== null
-
 /**
  * Interprets the raw parameters of an `im.recent.get` request at server time `now`.
  *
@@ -192,8 +190,7 @@ export const fromParams = (
   now: DateTime.DateTime,
   options: Options
 ): RecentQuery => {
-  const upper = new Map<string, unknown>()
-  for (const [key, value] of Object.entries(params)) upper.set(Php.asciiUpperCase(key), value)
+  const upper = PhpValue.upperKeys(params)
   const flag = (name: string): boolean => upper.get(name) === "Y"
 
   const onlyOpenLines = flag("ONLY_OPENLINES")
@@ -234,11 +231,11 @@ export const fromParams = (
 
 const readSyncDate = (params: ReadonlyMap<string, unknown>, serverTimeZone: DateTime.TimeZone): SyncDate => {
   const lastUpdate = params.get("LAST_UPDATE")
-  const parameter: SyncDateParameter = isSet(lastUpdate) ? "LAST_UPDATE" : "LAST_SYNC_DATE"
-  const value = isSet(lastUpdate) ? lastUpdate : params.get("LAST_SYNC_DATE")
-  if (!isSet(value)) return SyncDate.NotSent()
-  if (!Php.isTruthy(value)) return SyncDate.Ignored({ parameter, value, reason: "falsy" })
-  const text = Php.toPhpString(value)
+  const parameter: SyncDateParameter = PhpValue.isSet(lastUpdate) ? "LAST_UPDATE" : "LAST_SYNC_DATE"
+  const value = PhpValue.isSet(lastUpdate) ? lastUpdate : params.get("LAST_SYNC_DATE")
+  if (!PhpValue.isSet(value)) return SyncDate.NotSent()
+  if (!PhpValue.isTruthy(value)) return SyncDate.Ignored({ parameter, value, reason: "falsy" })
+  const text = PhpValue.toPhpString(value)
   const date = text === undefined ? Option.none() : BitrixDate.parse(text, serverTimeZone)
   return text !== undefined && Option.isSome(date)
     ? SyncDate.Parsed({ parameter, value: text, date: date.value })

@@ -125,6 +125,24 @@ export * as MessageUpdate from "./MessageUpdate.js"
  */
 export * as OAuthToken from "./OAuthToken.js"
 /**
+ * The per-method operating-time limit: one-minute buckets of execution time that live ten minutes.
+ *
+ * @since 0.1.0
+ */
+export * as OperatingLimit from "./OperatingLimit.js"
+/**
+ * PHP 8 value semantics the server's rules depend on: truthiness, string conversion, `intval`, `<=>`.
+ *
+ * @since 0.1.0
+ */
+export * as PhpValue from "./PhpValue.js"
+/**
+ * The portal's request-rate limit: a leaky bucket per portal (`burst`, `drainPerSecond`).
+ *
+ * @since 0.1.0
+ */
+export * as RateLimit from "./RateLimit.js"
+/**
  * `im.recent.get`: the user's recent dialogs and chats.
  *
  * @since 0.1.0
@@ -202,3 +220,9 @@ export * as User from "./User.js"
  * @since 0.1.0
  */
 export * as YesNo from "./YesNo.js"
+/**
+ * A time zone's UTC offset at an instant, cached per hour.
+ *
+ * @since 0.1.0
+ */
+export * as ZoneOffset from "./ZoneOffset.js"

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { DialogId, RecentGet, YesNo } from "@im-recent/domain"
+import { DialogId, RecentGet, RecentList, YesNo } from "@im-recent/domain"
 import { DateTime, Either, Schema } from "effect"
 
 describe("RecentGet.Params", () => {
@@ -53,5 +53,27 @@ describe("YesNo and DialogId", () => {
       assert.isUndefined(DialogId.parse(bad), bad)
     }
     assert.strictEqual(DialogId.format(DialogId.chat(7)), "chat7")
+  })
+})
+
+describe("RecentList paging rules", () => {
+  it("LIMIT: missing, non-numeric or ≤ 0 is 50, over 200 is 200, otherwise PHP's intval", () => {
+    assert.deepStrictEqual(
+      [undefined, null, "abc", 0, -5, "20", "20abc", 20.9, 199, 200, 500, true].map(RecentList.pageLimit),
+      [50, 50, 50, 50, 50, 20, 20, 20, 199, 200, 200, 1]
+    )
+  })
+
+  it("offset: a positive start wins, else a positive OFFSET, else 0", () => {
+    assert.deepStrictEqual(
+      [
+        RecentList.pageOffset(10, 5),
+        RecentList.pageOffset(0, 5),
+        RecentList.pageOffset(undefined, "7"),
+        RecentList.pageOffset(-1, -1),
+        RecentList.pageOffset("3x", undefined)
+      ],
+      [10, 5, 7, 0, 3]
+    )
   })
 })

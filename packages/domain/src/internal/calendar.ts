@@ -1,38 +1,15 @@
 /**
- * Calendar arithmetic in a time zone without an `Intl` call per value. A named zone's offset only changes at
- * transitions, so its offset is looked up once per UTC hour and cached; where the cache cannot vouch for the answer
- * (a transition nearby, an offset that is not a whole number of minutes, a date outside 1900–2199) the computation is
- * left to `effect/DateTime`, whose result this always equals.
+ * Calendar arithmetic in a time zone without an `Intl` call per value, on the hourly offsets of `ZoneOffset`. Where
+ * they cannot vouch for the answer (a transition nearby, an offset that is not a whole number of minutes, a date
+ * outside 1900–2199) the computation is left to `effect/DateTime`, whose result this always equals.
  */
 import * as DateTime from "effect/DateTime"
+import * as ZoneOffset from "../ZoneOffset.js"
 
 const MINUTE = 60_000
-const HOUR = 3_600_000
 const DAY = 86_400_000
 const MIN_MILLIS = Date.UTC(1900, 0, 1)
 const MAX_MILLIS = Date.UTC(2200, 0, 1)
-const MAX_CACHED_HOURS = 200_000
-
-/** Per zone id and UTC hour: the offset when it holds for the whole hour, `NaN` when it changes inside it. */
-const hourOffsets = new Map<string, Map<number, number>>()
-
-const exactOffset = (zone: DateTime.TimeZone.Named, epochMillis: number): number =>
-  DateTime.zonedOffset(DateTime.unsafeMakeZoned(epochMillis, { timeZone: zone }))
-
-const offsetOfHour = (zone: DateTime.TimeZone.Named, hour: number): number => {
-  let hours = hourOffsets.get(zone.id)
-  if (hours === undefined || hours.size >= MAX_CACHED_HOURS) {
-    hours = new Map()
-    hourOffsets.set(zone.id, hours)
-  }
-  let offset = hours.get(hour)
-  if (offset === undefined) {
-    const start = exactOffset(zone, hour * HOUR)
-    offset = start === exactOffset(zone, hour * HOUR + HOUR - 1) && start % MINUTE === 0 ? start : Number.NaN
-    hours.set(hour, offset)
-  }
-  return offset
-}
 
 /**
  * The zone's offset over `[from, to]` (UTC epoch milliseconds) when it is the same whole number of minutes throughout;
@@ -40,13 +17,8 @@ const offsetOfHour = (zone: DateTime.TimeZone.Named, hour: number): number => {
  */
 const uniformOffset = (zone: DateTime.TimeZone.Named, from: number, to: number): number | undefined => {
   if (!(from >= MIN_MILLIS && to <= MAX_MILLIS)) return undefined
-  const first = Math.floor(from / HOUR)
-  const offset = offsetOfHour(zone, first)
-  if (Number.isNaN(offset)) return undefined
-  for (let hour = first + 1; hour <= Math.floor(to / HOUR); hour++) {
-    if (offsetOfHour(zone, hour) !== offset) return undefined
-  }
-  return offset
+  const offset = ZoneOffset.uniformOffset(zone, from, to)
+  return offset !== undefined && offset % MINUTE === 0 ? offset : undefined
 }
 
 /**
