@@ -203,7 +203,7 @@ const rateLimit = async () => {
       JSON.stringify({
         webhookUrl: server.first.webhookUrl!,
         calls,
-        capacity: burst,
+        burst,
         drainPerSecond
       } satisfies RateLimitWorker.Config)
     ])

@@ -1,6 +1,6 @@
 /**
  * Benchmark 4, in its own process: `calls` concurrent `ImRecent.get` calls through one client whose rate limiter has
- * the emulator's leaky-bucket settings. They all start at once; the client's bucket lets `capacity` through and then
+ * the emulator's leaky-bucket settings. They all start at once; the client's bucket lets `burst` through and then
  * `drainPerSecond`. No retries: a refused call would fail and be counted here (and on the server).
  *
  * Prints one JSON line: {@link Result}.
@@ -19,7 +19,7 @@ import * as Clients from "./internal/clients.js"
 export interface Config {
   readonly webhookUrl: string
   readonly calls: number
-  readonly capacity: number
+  readonly burst: number
   readonly drainPerSecond: number
 }
 
@@ -51,9 +51,7 @@ const program = Effect.gen(function* () {
 })
 const result = await Effect.runPromise(
   program.pipe(
-    Effect.provide(
-      Clients.oursLayer(config.webhookUrl, { capacity: config.capacity, drainPerSecond: config.drainPerSecond })
-    )
+    Effect.provide(Clients.oursLayer(config.webhookUrl, { burst: config.burst, drainPerSecond: config.drainPerSecond }))
   )
 )
 process.stdout.write(`${JSON.stringify(result)}\n`)

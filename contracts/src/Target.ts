@@ -18,6 +18,7 @@ import {
   RetryPolicy,
   TokenStore
 } from "@im-recent/client"
+import { RateLimit } from "@im-recent/domain"
 import { Emulator, ExamplePortal, type PortalState } from "@im-recent/emulator"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -93,9 +94,9 @@ export interface Target {
 }
 
 /** The client as the suite uses it: retries off, so the first failure is what the test sees. */
-const clientOptions = (rateLimit?: RateLimiter.Params): Bitrix24.Options => ({
+const clientOptions = (rateLimit?: RateLimit.Settings): Bitrix24.Options => ({
   retry: RetryPolicy.none,
-  rateLimit: rateLimit ?? RateLimiter.custom(10_000, 1_000)
+  rateLimit: rateLimit ?? RateLimit.make(10_000, 1_000)
 })
 
 /** Raw calls go through the global `fetch` (which msw patches for the replay target). */
@@ -323,7 +324,7 @@ export const live = (): Target => {
   const url = Redacted.value(webhook.value)
   return {
     ...base,
-    services: webhookServices(url, FetchHttpClient.layer, { rateLimit: RateLimiter.standard }),
+    services: webhookServices(url, FetchHttpClient.layer, { rateLimit: RateLimit.standard }),
     failing: (failure) =>
       failure === "INVALID_CREDENTIALS"
         ? Option.some(

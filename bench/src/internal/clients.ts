@@ -10,6 +10,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Bitrix24, type Bitrix24Error, ImRecent, RateLimiter, RetryPolicy } from "@im-recent/client"
+import type { RateLimit } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -63,7 +64,7 @@ export const raw = (webhookUrl: string): Client => ({
  * @since 0.1.0
  * @category constants
  */
-export const unlimited: RateLimiter.Params = { capacity: Number.MAX_SAFE_INTEGER, drainPerSecond: 1e9 }
+export const unlimited: RateLimit.Settings = { burst: Number.MAX_SAFE_INTEGER, drainPerSecond: 1e9 }
 
 /**
  * `ImRecent` on a webhook over `FetchHttpClient`, with its own bucket (`rateLimit`) and no retries.
@@ -73,7 +74,7 @@ export const unlimited: RateLimiter.Params = { capacity: Number.MAX_SAFE_INTEGER
  */
 export const oursLayer = (
   webhookUrl: string,
-  rateLimit: RateLimiter.Params = unlimited,
+  rateLimit: RateLimit.Settings = unlimited,
   transport: Transport = "fetch"
 ): Layer.Layer<ImRecent.ImRecent, Bitrix24Error.InvalidEndpoint> =>
   ImRecent.layer.pipe(
@@ -106,7 +107,7 @@ const transports: Record<Transport, Layer.Layer<HttpClient.HttpClient>> = {
  */
 export const ours = (
   webhookUrl: string,
-  rateLimit: RateLimiter.Params = unlimited,
+  rateLimit: RateLimit.Settings = unlimited,
   transport: Transport = "fetch"
 ): Client => {
   const runtime = ManagedRuntime.make(oursLayer(webhookUrl, rateLimit, transport))

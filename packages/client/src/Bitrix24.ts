@@ -24,9 +24,11 @@
  *
  * @since 0.1.0
  */
+
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { RateLimit } from "@im-recent/domain"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -60,8 +62,8 @@ import * as RetryPolicy from "./RetryPolicy.js"
  * @category models
  */
 export interface Options {
-  /** The portal's request-rate limit (default `RateLimiter.standard`, 50 then 2/s). */
-  readonly rateLimit?: RateLimiter.Params | undefined
+  /** The portal's request-rate limit (default `RateLimit.standard` of `@im-recent/domain`: 50 at once, then 2/s). */
+  readonly rateLimit?: RateLimit.Settings | undefined
   /** The retry schedule (default `RetryPolicy.defaultSchedule`; `RetryPolicy.none` disables retries). */
   readonly retry?: RetryPolicy.RetrySchedule | undefined
   /** The per-request timeout (default 60 s, the server's own cap). */
@@ -142,7 +144,7 @@ export const make = (
     const client = (options?.transformClient ?? ((c: HttpClient.HttpClient) => c))(yield* HttpClient.HttpClient).pipe(
       HttpClient.withTracerDisabledWhen(() => true)
     )
-    const bucket = (yield* RateLimiter.BucketRegistry).bucket(auth.origin, options?.rateLimit ?? RateLimiter.standard)
+    const bucket = (yield* RateLimiter.BucketRegistry).bucket(auth.origin, options?.rateLimit ?? RateLimit.standard)
     const budget = (yield* OperatingBudget.TrackerRegistry).tracker(
       `${auth.portal} ${auth.identity}`,
       OperatingBudget.settings(options?.operating)
@@ -309,15 +311,15 @@ export const layerOAuth = (
 ): Layer.Layer<Bitrix24, InvalidEndpoint | TokenStoreError, HttpClient.HttpClient> =>
   Layer.provide(layer(options), Bitrix24Auth.layerOAuth(oauth))
 
-const rateLimitConfig: Config.Config<RateLimiter.Params> = Config.mapOrFail(
+const rateLimitConfig: Config.Config<RateLimit.Settings> = Config.mapOrFail(
   Config.string("BITRIX24_RATE_LIMIT"),
   (value) => {
     const text = value.trim().toLowerCase()
-    if (text === "standard" || text === "default") return Either.right(RateLimiter.standard)
-    if (text === "enterprise") return Either.right(RateLimiter.enterprise)
+    if (text === "standard" || text === "default") return Either.right(RateLimit.standard)
+    if (text === "enterprise") return Either.right(RateLimit.enterprise)
     const match = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)$/.exec(text)
     if (match !== null && Number(match[1]) > 0 && Number(match[2]) > 0) {
-      return Either.right({ capacity: Number(match[1]), drainPerSecond: Number(match[2]) })
+      return Either.right(RateLimit.make(Number(match[1]), Number(match[2])))
     }
     return Either.left(
       ConfigError.InvalidData(

@@ -62,8 +62,7 @@ const where = (self: Context): string =>
 const said = (self: { readonly code: string; readonly description: string }): string =>
   self.description === "" ? self.code : `${self.code} (${self.description})`
 
-const retryableBy = (policy: RetryPolicy): boolean =>
-  policy === "safe" || policy === "idempotent" || policy === "after-reset"
+const retryableBy = (policy: RetryPolicy): boolean => ErrorEnvelope.allowsRetry(policy, true)
 
 /**
  * `QUERY_LIMIT_EXCEEDED` (HTTP 503): the portal's request-rate bucket was full. The server refused the
@@ -517,7 +516,7 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>(
    * @since 0.1.0
    */
   get retryPolicy(): RetryPolicy {
-    return this.status !== undefined && this.status >= 500 ? "idempotent" : "never"
+    return ErrorEnvelope.retryPolicyOf(this.code, this.status)
   }
   /**
    * @since 0.1.0
@@ -895,10 +894,8 @@ export const isBitrix24Error = (u: unknown): u is Bitrix24Error => classes.some(
  * @since 0.1.0
  * @category predicates
  */
-export const isRetryable = (error: Bitrix24Error, idempotent = true): boolean => {
-  const policy = error.retryPolicy
-  return policy === "safe" || policy === "after-reset" || (policy === "idempotent" && idempotent)
-}
+export const isRetryable = (error: Bitrix24Error, idempotent = true): boolean =>
+  ErrorEnvelope.allowsRetry(error.retryPolicy, idempotent)
 
 const authReasons: ReadonlyMap<string, AuthReason> = new Map(AuthReason.literals.map((r) => [r.toUpperCase(), r]))
 const oauthReasons: ReadonlyMap<string, OAuthReason> = new Map(OAuthReason.literals.map((r) => [r.toUpperCase(), r]))

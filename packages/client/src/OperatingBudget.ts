@@ -1,10 +1,10 @@
 /**
- * The per-method operating-time budget (`time.operating`, `time.operating_reset_at`).
+ * The per-method operating-time budget (`time.operating`, `time.operating_reset_at`), kept on the client.
  *
  * Bitrix24 sums the execution time of each method per application or webhook over ten one-minute
- * buckets. `time.operating` is that ACCUMULATED total (seconds, not the duration of one request) and
- * `time.operating_reset_at` the Unix time when the oldest bucket expires. When the total is over the
- * limit (480 s in the docs' example) the next call of that method gets HTTP 429
+ * buckets (`OperatingLimit` of `@im-recent/domain`). `time.operating` is that ACCUMULATED total (seconds, not the
+ * duration of one request) and `time.operating_reset_at` the Unix time when the oldest bucket expires. When the
+ * total is over the limit (480 s in the docs' example) the next call of that method gets HTTP 429
  * `OPERATION_TIME_LIMIT` until enough buckets expire.
  *
  * The tracker records both fields from every successful response and pauses a method once its total
@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import { OperatingLimit } from "@im-recent/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -30,27 +31,28 @@ import * as Predicate from "effect/Predicate"
  * @category models
  */
 export interface Settings {
-  /** The budget per method over ten minutes (480 s unless the portal says otherwise). */
+  /** The budget per method over the window (480 s unless the portal says otherwise). */
   readonly limit: Duration.Duration
   /** Pause a method once its accumulated time reaches `threshold × limit` (0 < threshold ≤ 1). */
   readonly threshold: number
   /** How long to pause when the reset time is unknown. */
   readonly fallbackWait: Duration.Duration
-  /** Never pause longer than this (guards against a skewed or absurd reset time). */
+  /** Never pause longer than this (guards against a skewed or absurd reset time; default: the 10-minute window). */
   readonly maxWait: Duration.Duration
 }
 
 /**
- * 480 s, pause at 90 %, 60 s fallback, 10 min cap.
+ * 480 s (`OperatingLimit.defaultLimitSeconds`), pause at 90 %, 60 s fallback, at most the 10-minute window
+ * (`OperatingLimit.windowSeconds`).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const defaultSettings: Settings = {
-  limit: Duration.seconds(480),
+  limit: Duration.seconds(OperatingLimit.defaultLimitSeconds),
   threshold: 0.9,
   fallbackWait: Duration.seconds(60),
-  maxWait: Duration.minutes(10)
+  maxWait: Duration.seconds(OperatingLimit.windowSeconds)
 }
 
 /**

@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { type RecentGet, type RecentItem, RecentSnapshot } from "@im-recent/domain"
+import { type RecentGet, type RecentItem, RecentQuery, RecentSnapshot } from "@im-recent/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -95,6 +95,18 @@ export interface Options {
 }
 
 /**
+ * The default `maxDeltaAge`: the server's 7 calendar days (`RecentQuery.MAX_SYNC_DAYS`) less the largest shift of a
+ * zone's offset within them (`RecentQuery.ZONE_SHIFT_MARGIN_MILLIS`) and 10 minutes of slack: 7 days less 2 h 10 min.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxDeltaAge: Duration.Duration = Duration.days(RecentQuery.MAX_SYNC_DAYS).pipe(
+  Duration.subtract(Duration.millis(RecentQuery.ZONE_SHIFT_MARGIN_MILLIS)),
+  Duration.subtract(Duration.minutes(10))
+)
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -151,9 +163,7 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
     const params = options?.params ?? {}
     const interval = Duration.decode(options?.interval ?? Duration.seconds(30))
     const fullEvery = Duration.toMillis(options?.fullRefreshEvery ?? Duration.hours(1))
-    const maxDeltaAge = Duration.toMillis(
-      options?.maxDeltaAge ?? Duration.subtract(Duration.days(7), Duration.minutes(130))
-    )
+    const maxDeltaAge = Duration.toMillis(options?.maxDeltaAge ?? defaultMaxDeltaAge)
     const lock = yield* Effect.makeSemaphore(1)
     /** The server time of the last response and the local time it arrived at: elapsed time, not the local date, counts. */
     const lastAnswer = yield* Ref.make(Option.none<{ readonly server: number; readonly local: number }>())

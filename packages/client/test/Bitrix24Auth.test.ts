@@ -1,6 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Auth, Bitrix24Error, RateLimiter, RetryPolicy, TokenStore } from "@im-recent/client"
+import { Bitrix24, Bitrix24Auth, Bitrix24Error, RetryPolicy, TokenStore } from "@im-recent/client"
+import { RateLimit } from "@im-recent/domain"
 import { DateTime, Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { HttpResponse, http } from "msw"
 import * as Msw from "./support/Msw.js"
@@ -72,7 +73,7 @@ const oauthLayer = (
         expiresAt: options?.expiresAt
       })
     },
-    { rateLimit: RateLimiter.custom(1000, 100), retry: RetryPolicy.none, ...options?.transport }
+    { rateLimit: RateLimit.make(1000, 100), retry: RetryPolicy.none, ...options?.transport }
   ).pipe(Layer.provide(FetchHttpClient.layer))
 
 describe("Bitrix24Auth (OAuth)", () => {

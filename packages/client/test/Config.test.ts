@@ -35,10 +35,10 @@ describe("layerConfig", () => {
       const params = yield* Effect.gen(function* () {
         const bitrix = yield* Bitrix24.Bitrix24
         yield* Msw.callGet()
-        return bitrix.bucket.params
+        return bitrix.bucket.settings
       }).pipe(Effect.provide(Bitrix24.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))), withEnv(env))
       assert.strictEqual(portal.requests[0]!.url.pathname, `/rest/5/${SECRET_CODE}/im.recent.get`)
-      assert.deepStrictEqual(params, { capacity: 250, drainPerSecond: 5 })
+      assert.deepStrictEqual(params, { burst: 250, drainPerSecond: 5 })
     }).pipe(Effect.provide(Msw.layer))
   )
 

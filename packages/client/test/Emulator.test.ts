@@ -15,7 +15,7 @@ import {
   RecentSync,
   RetryPolicy
 } from "@im-recent/client"
-import { RecentItem } from "@im-recent/domain"
+import { RateLimit, RecentItem } from "@im-recent/domain"
 import { Emulator } from "@im-recent/emulator"
 import { Chunk, Effect, Either, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
 
@@ -95,7 +95,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
         assert.strictEqual(elapsed, 7_000)
       }).pipe(
         Effect.provide(
-          client({ retry: RetryPolicy.none, rateLimit: RateLimiter.custom(5, 1) }).pipe(
+          client({ retry: RetryPolicy.none, rateLimit: RateLimit.make(5, 1) }).pipe(
             Layer.provideMerge(emulator({ rateLimit: { burst: 5, drainPerSecond: 1 } }))
           )
         )
@@ -115,7 +115,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
       assert.strictEqual(refused, 7)
     }).pipe(
       Effect.provide(
-        client({ retry: RetryPolicy.none, rateLimit: RateLimiter.custom(1_000, 1_000) }).pipe(
+        client({ retry: RetryPolicy.none, rateLimit: RateLimit.make(1_000, 1_000) }).pipe(
           Layer.provideMerge(emulator({ rateLimit: { burst: 5, drainPerSecond: 1 } }))
         )
       )

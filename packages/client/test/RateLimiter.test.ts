@@ -1,35 +1,22 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type Bitrix24, RateLimiter } from "@im-recent/client"
+import { RateLimit } from "@im-recent/domain"
 import { Clock, Effect, Exit, Fiber, FastCheck as fc, Layer, TestClock } from "effect"
 import * as Msw from "./support/Msw.js"
 
-/** The server's algorithm replayed over arrival times: how many requests it would refuse. */
-const serverRejections = (params: RateLimiter.Params, arrivals: ReadonlyArray<number>): number => {
-  let level = 0
-  let last = 0
+/** The server's rule (the domain's, which the emulator runs too) replayed over arrival times: how many it refuses. */
+const serverRejections = (settings: RateLimit.Settings, arrivals: ReadonlyArray<number>): number => {
+  let bucket = RateLimit.empty
   let rejected = 0
   for (const at of arrivals) {
-    const step = RateLimiter.serverStep(params, level, at - last)
-    last = at
-    level = step.level
-    if (!step.accepted) rejected += 1
+    const [accepted, next] = RateLimit.take(bucket, at, settings)
+    bucket = next
+    if (!accepted) rejected += 1
   }
   return rejected
 }
 
 describe("RateLimiter", () => {
-  it("serverStep is the documented algorithm", () => {
-    const p = RateLimiter.custom(3, 1)
-    assert.deepStrictEqual(RateLimiter.serverStep(p, 0, 0), { accepted: true, level: 1 })
-    assert.deepStrictEqual(RateLimiter.serverStep(p, 3, 0), { accepted: false, level: 3 })
-    assert.deepStrictEqual(RateLimiter.serverStep(p, 3, 1000), { accepted: true, level: 3 })
-    assert.deepStrictEqual(RateLimiter.serverStep(p, 1, 5000), { accepted: true, level: 1 })
-    assert.deepStrictEqual(RateLimiter.presets.standard, { capacity: 50, drainPerSecond: 2 })
-    assert.deepStrictEqual(RateLimiter.presets.enterprise, { capacity: 250, drainPerSecond: 5 })
-    assert.throws(() => RateLimiter.custom(0, 1), RangeError)
-    assert.throws(() => RateLimiter.custom(3, 0), RangeError)
-  })
-
   it.effect("X=3, Y=1: three requests at once, then one per second (through the transport)", () =>
     Effect.gen(function* () {
       const portal = yield* Msw.fakePortal(() => Msw.ok([]))
@@ -48,7 +35,7 @@ describe("RateLimiter", () => {
         }
         yield* Fiber.join(fiber)
       })
-      yield* program.pipe(Effect.provide(Msw.webhookLayer(portal, { rateLimit: RateLimiter.custom(3, 1) })))
+      yield* program.pipe(Effect.provide(Msw.webhookLayer(portal, { rateLimit: RateLimit.make(3, 1) })))
       assert.deepStrictEqual(
         portal.requests.map((r) => r.at),
         [0, 0, 0, 1000, 2000, 3000]
@@ -59,7 +46,7 @@ describe("RateLimiter", () => {
   it.effect("one bucket per portal, shared by two client instances", () =>
     Effect.gen(function* () {
       const portal = yield* Msw.fakePortal(() => Msw.ok([]))
-      const options = { rateLimit: RateLimiter.custom(2, 2) }
+      const options = { rateLimit: RateLimit.make(2, 2) }
       // two independently built clients of the same portal
       const a = yield* Layer.build(Msw.webhookLayer(portal, options))
       const b = yield* Layer.build(Msw.webhookLayer(portal, options))
@@ -83,7 +70,7 @@ describe("RateLimiter", () => {
     Effect.gen(function* () {
       const one = yield* Msw.fakePortal(() => Msw.ok([]))
       const two = yield* Msw.fakePortal(() => Msw.ok([]))
-      const options = { rateLimit: RateLimiter.custom(1, 1) }
+      const options = { rateLimit: RateLimit.make(1, 1) }
       yield* Effect.all(
         [
           Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(one, options))),
@@ -98,7 +85,7 @@ describe("RateLimiter", () => {
   it.effect("a private registry separates clients of the same portal", () =>
     Effect.gen(function* () {
       const portal = yield* Msw.fakePortal(() => Msw.ok([]))
-      const options = { rateLimit: RateLimiter.custom(1, 1) }
+      const options = { rateLimit: RateLimit.make(1, 1) }
       const isolated = (effect: Effect.Effect<unknown, unknown, Bitrix24.Bitrix24>) =>
         effect.pipe(Effect.provide(Msw.webhookLayer(portal, options)), Effect.provide(RateLimiter.layerIsolated))
       yield* Effect.all([isolated(Msw.callGet()), isolated(Msw.callGet())], { concurrency: "unbounded" })
@@ -111,7 +98,7 @@ describe("RateLimiter", () => {
 
   it.effect("after saturate (a QUERY_LIMIT_EXCEEDED from elsewhere) the next request waits 1/Y", () =>
     Effect.gen(function* () {
-      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimiter.custom(5, 4))
+      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimit.make(5, 4))
       yield* bucket.saturate
       const fiber = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
       yield* Msw.awaitSleep(250)
@@ -122,7 +109,7 @@ describe("RateLimiter", () => {
 
   it.effect("a request counts until its response arrives (conservative for in-flight requests)", () =>
     Effect.gen(function* () {
-      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimiter.custom(1, 1))
+      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimit.make(1, 1))
       const slow = bucket.withSlot(Effect.sleep("5 seconds"))
       const first = yield* Effect.fork(slow)
       const second = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
@@ -138,7 +125,7 @@ describe("RateLimiter", () => {
 
   it.effect("an interrupted waiter leaves the queue; the next caller gets its slot", () =>
     Effect.gen(function* () {
-      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimiter.custom(1, 1))
+      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimit.make(1, 1))
       yield* bucket.withSlot(Effect.void)
       const waiting = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
       const next = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
@@ -155,14 +142,14 @@ describe("RateLimiter", () => {
   it.effect.prop(
     "no request is ever refused by the server, and none waits longer than the server requires",
     {
-      capacity: fc.integer({ min: 1, max: 6 }),
+      burst: fc.integer({ min: 1, max: 6 }),
       drain: fc.integer({ min: 1, max: 4 }),
       issues: fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: 1, maxLength: 25 })
     },
-    ({ capacity, drain, issues }) =>
+    ({ burst, drain, issues }) =>
       Effect.gen(function* () {
-        const params = RateLimiter.custom(capacity, drain)
-        const bucket = RateLimiter.unsafeMakeBucket("prop", params)
+        const settings = RateLimit.make(burst, drain)
+        const bucket = RateLimiter.unsafeMakeBucket("prop", settings)
         const sorted = [...issues].sort((a, b) => a - b)
         const admitted: Array<number> = []
         // requests are issued in order (one fiber per request, each starting at its issue time)
@@ -178,12 +165,12 @@ describe("RateLimiter", () => {
         yield* Fiber.joinAll(fibers)
         assert.strictEqual(admitted.length, sorted.length)
         const times = [...admitted].sort((a, b) => a - b)
-        assert.strictEqual(serverRejections(params, times), 0, `arrivals ${times.join(",")}`)
+        assert.strictEqual(serverRejections(settings, times), 0, `arrivals ${times.join(",")}`)
         // tight: a request that waited would have been refused 1 ms earlier
         for (let i = 0; i < times.length; i++) {
           if (times[i]! > sorted[i]!) {
             const earlier = [...times.slice(0, i), times[i]! - 1]
-            assert.isTrue(serverRejections(params, earlier) > 0, `request ${i} waited too long: ${times.join(",")}`)
+            assert.isTrue(serverRejections(settings, earlier) > 0, `request ${i} waited too long: ${times.join(",")}`)
           }
         }
       }),

@@ -112,7 +112,7 @@ const clientOf = (
       handler(input instanceof Request && init === undefined ? input : new Request(input, init))
     const hook = state.webhooks.find((h) => h.userId === USER && h.scopes.includes("im"))!
     const transport = Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/${USER}/${hook.code}/`), {
-      rateLimit: { capacity: 1_000_000, drainPerSecond: 1_000_000 },
+      rateLimit: { burst: 1_000_000, drainPerSecond: 1_000_000 },
       retry: RetryPolicy.none,
       timeZone: options.timeZone
     }).pipe(

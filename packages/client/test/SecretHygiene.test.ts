@@ -1,8 +1,8 @@
 import { inspect } from "node:util"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Auth, ImRecent, RateLimiter, RetryPolicy, TokenStore } from "@im-recent/client"
-import { RecentGet } from "@im-recent/domain"
+import { Bitrix24, Bitrix24Auth, ImRecent, RetryPolicy, TokenStore } from "@im-recent/client"
+import { RateLimit, RecentGet } from "@im-recent/domain"
 import {
   Cause,
   Clock,
@@ -333,7 +333,7 @@ describe("secret hygiene", () => {
             clientSecret: Redacted.make(CLIENT_SECRET),
             tokens: TokenStore.tokens({ accessToken: Redacted.make(ACCESS), refreshToken: Redacted.make(REFRESH) })
           },
-          { retry: RetryPolicy.none, rateLimit: RateLimiter.custom(100, 100) }
+          { retry: RetryPolicy.none, rateLimit: RateLimit.make(100, 100) }
         ).pipe(Layer.provide(FetchHttpClient.layer))
         yield* sweep(
           sink,
