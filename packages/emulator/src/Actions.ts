@@ -8,13 +8,14 @@
  *
  * @since 0.1.0
  */
+
+import { PhpValue as Php } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Dialog from "./internal/dialog.js"
 import * as Format from "./internal/format.js"
 import * as Indexes from "./internal/indexes.js"
 import * as Mutation from "./internal/mutation.js"
-import * as Php from "./internal/php.js"
 import * as Restrictions from "./internal/restrictions.js"
 import { Tx } from "./internal/tx.js"
 import type { MethodError } from "./Portal.js"

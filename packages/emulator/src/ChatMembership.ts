@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ChatAdd } from "@im-recent/domain"
+import { ChatAdd, PhpValue as Php } from "@im-recent/domain"
 import * as Either from "effect/Either"
 import type { Action } from "./Actions.js"
 import * as Dialog from "./internal/dialog.js"
@@ -13,7 +13,6 @@ import { extendedTypeOf } from "./internal/extendedType.js"
 import * as Format from "./internal/format.js"
 import * as Indexes from "./internal/indexes.js"
 import { done, methodError, postMessage, stampOf } from "./internal/mutation.js"
-import * as Php from "./internal/php.js"
 import { phrases } from "./internal/phrases.js"
 import * as Restrictions from "./internal/restrictions.js"
 import { Tx } from "./internal/tx.js"

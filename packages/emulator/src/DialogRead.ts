@@ -3,12 +3,13 @@
  *
  * @since 0.1.0
  */
+
+import { PhpValue as Php } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 import * as Dialog from "./internal/dialog.js"
 import * as Format from "./internal/format.js"
 import * as Indexes from "./internal/indexes.js"
-import * as Php from "./internal/php.js"
 import * as Restrictions from "./internal/restrictions.js"
 import { MethodError } from "./Portal.js"
 import type { PortalChat, PortalState } from "./PortalState.js"

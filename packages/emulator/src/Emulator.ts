@@ -59,6 +59,7 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { OperatingLimit, RateLimit } from "@im-recent/domain"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -77,11 +78,9 @@ import { dropHeader, errorBody, json } from "./internal/httpEnvelope.js"
 import * as OAuthServer from "./internal/oauthServer.js"
 import * as RestPipeline from "./internal/restPipeline.js"
 import * as Methods from "./Methods.js"
-import * as OperatingLimit from "./OperatingLimit.js"
 import * as PhpQuery from "./PhpQuery.js"
 import * as Portal from "./Portal.js"
 import type { PortalState } from "./PortalState.js"
-import * as RateLimit from "./RateLimit.js"
 
 /**
  * The operating limit's settings: the limit in seconds (default 480) and what one call costs — a number of
@@ -239,12 +238,12 @@ const resolve = (options: Options): Resolved => {
     options.rateLimit === false
       ? undefined
       : {
-          burst: positive(problems, "rateLimit.burst", options.rateLimit?.burst, RateLimit.defaultSettings.burst),
+          burst: positive(problems, "rateLimit.burst", options.rateLimit?.burst, RateLimit.standard.burst),
           drainPerSecond: positive(
             problems,
             "rateLimit.drainPerSecond",
             options.rateLimit?.drainPerSecond,
-            RateLimit.defaultSettings.drainPerSecond
+            RateLimit.standard.drainPerSecond
           )
         }
   let operating: Engine["operating"]
@@ -403,7 +402,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, OptionsError
       publicUrl,
       portal,
       clock,
-      bucket: yield* Ref.make(RateLimit.initial),
+      bucket: yield* Ref.make(RateLimit.empty),
       ledgers: yield* Ref.make<ReadonlyMap<string, OperatingLimit.Ledger>>(new Map()),
       faultState: yield* Ref.make(Faults.initial(options.faults ?? {})),
       retiredTokens: yield* Ref.make<ReadonlySet<string>>(new Set())

@@ -9,12 +9,13 @@
  *
  * @since 0.1.0
  */
+
+import { PhpValue as Php } from "@im-recent/domain"
 import * as Either from "effect/Either"
 import type { Action } from "./Actions.js"
 import * as Dialog from "./internal/dialog.js"
 import * as Indexes from "./internal/indexes.js"
 import { done, methodError, stampOf } from "./internal/mutation.js"
-import * as Php from "./internal/php.js"
 import { Tx } from "./internal/tx.js"
 
 /**

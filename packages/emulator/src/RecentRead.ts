@@ -20,12 +20,11 @@
  *
  * @since 0.1.0
  */
-import { BitrixDate, RecentOrder, RecentQuery } from "@im-recent/domain"
+import { BitrixDate, PhpValue as Php, RecentList, RecentOrder, RecentQuery } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as Format from "./internal/format.js"
 import * as Indexes from "./internal/indexes.js"
-import * as Php from "./internal/php.js"
 import type { PortalState, RecentRow } from "./PortalState.js"
 
 /**
@@ -192,8 +191,8 @@ export const list = (
 
   const zone = index.zone.timeZone
   const cursor = parseDate(upper.get("LAST_MESSAGE_DATE"), zone) ?? parseDate(upper.get("DATE_LAST_ACTIVITY"), zone)
-  const limit = limitOf(upper.get("LIMIT"))
-  const offset = offsetOf(params.start, upper.get("OFFSET"))
+  const limit = RecentList.pageLimit(upper.get("LIMIT"))
+  const offset = RecentList.pageOffset(params.start, upper.get("OFFSET"))
   const unreadOnly = flag("UNREAD_ONLY")
   const canManageMessages = flag("CAN_MANAGE_MESSAGES")
 

@@ -22,6 +22,8 @@
  *
  * @internal
  */
+
+import { PhpValue as Php } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as PhpQuery from "../PhpQuery.js"
@@ -29,7 +31,6 @@ import { type Engine, invoke, operatingAt } from "./callMethod.js"
 import { toSeconds } from "./emulatorClock.js"
 import { type Credential, hasScope, stripTransport } from "./httpAuth.js"
 import { failure, hoist, type RestFailure, timeObject } from "./httpEnvelope.js"
-import * as Php from "./php.js"
 import * as ServerErrors from "./serverErrors.js"
 
 /** The most commands one batch runs (`CRestUtil::BATCH_MAX_LENGTH`). @internal */
@@ -103,7 +104,7 @@ export const substituteString = (query: string, results: Results): unknown => {
     if (match[0] === current) {
       current = reached
     } else {
-      const replacement = typeof reached === "number" ? Php.floatToString(reached) : reached
+      const replacement = typeof reached === "number" ? Php.toPhpString(reached) : reached
       if (typeof replacement !== "string" || typeof current !== "string") continue
       current = current.split(match[0]).join(replacement)
     }

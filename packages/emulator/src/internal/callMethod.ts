@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { OperatingLimit, type RateLimit } from "@im-recent/domain"
 import * as Cause from "effect/Cause"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -12,10 +13,8 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import type * as Faults from "../Faults.js"
-import * as OperatingLimit from "../OperatingLimit.js"
 import type * as PhpQuery from "../PhpQuery.js"
 import type * as Portal from "../Portal.js"
-import type * as RateLimit from "../RateLimit.js"
 import { type EmulatorClock, toMillis, toSeconds } from "./emulatorClock.js"
 import type { Credential } from "./httpAuth.js"
 import { failure, type Operating, type RestFailure, type Timing } from "./httpEnvelope.js"
@@ -42,7 +41,7 @@ export interface Engine {
   readonly accessTokenLifetime: number
   readonly refreshTokenLifetime: number
   readonly limits: RequestLimits
-  readonly bucket: Ref.Ref<RateLimit.State>
+  readonly bucket: Ref.Ref<RateLimit.Bucket>
   readonly ledgers: Ref.Ref<ReadonlyMap<string, OperatingLimit.Ledger>>
   readonly faultState: Ref.Ref<Faults.State>
   /** Access tokens a refresh replaced: they answer `expired_token`. */

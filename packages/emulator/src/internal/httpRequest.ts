@@ -6,13 +6,13 @@
  * @internal
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import { PhpValue as Php } from "@im-recent/domain"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as PhpQuery from "../PhpQuery.js"
 import { failure, type RestFailure } from "./httpEnvelope.js"
-import * as Php from "./php.js"
 
 /** The bounds a request must stay within. @internal */
 export interface RequestLimits {

@@ -9,11 +9,11 @@
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import { RateLimit } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Ref from "effect/Ref"
 import * as Faults from "../Faults.js"
-import * as RateLimit from "../RateLimit.js"
 import * as BatchCall from "./batchCall.js"
 import { type Engine, invoke, operatingAt } from "./callMethod.js"
 import { toSeconds } from "./emulatorClock.js"
@@ -79,7 +79,7 @@ export const handle = (
     const served: Effect.Effect<HttpServerResponse.HttpServerResponse, RestFailure> = Effect.gen(function* () {
       const rateLimit = engine.rateLimit
       if (rateLimit !== undefined) {
-        const allowed = yield* Ref.modify(engine.bucket, (state) => RateLimit.take(state, start, rateLimit))
+        const allowed = yield* Ref.modify(engine.bucket, (state) => RateLimit.take(state, start * 1000, rateLimit))
         if (!allowed) return yield* failure(503, "QUERY_LIMIT_EXCEEDED")
       }
 

@@ -9,7 +9,7 @@
  *
  * @internal
  */
-import { trim } from "./php.js"
+import { PhpValue } from "@im-recent/domain"
 
 /**
  * The portal language's labels (`im/lang/{ru,en}/lib/text.php`).
@@ -84,7 +84,7 @@ const icon =
         const at = title.indexOf(cut)
         if (at !== -1) title = title.slice(0, at)
       }
-      title = trim(title)
+      title = PhpValue.trim(title)
     }
     return `(${title})`
   }
@@ -135,9 +135,9 @@ export const removeBbCodes = (
     .replace(ICON, icon(language.icon))
     .replaceAll("#BR#", " ")
     .replace(QUOTE, ` [${language.quote}] `)
-  text = trim(text)
+  text = PhpValue.trim(text)
   if (withFile) text += ` [${language.file}]`
-  text = trim(text)
+  text = PhpValue.trim(text)
   return text === "" ? language.deleted : text
 }
 

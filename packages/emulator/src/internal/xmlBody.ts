@@ -7,7 +7,7 @@
  * @internal
  */
 
-import * as Php from "./php.js"
+import { PhpValue as Php } from "@im-recent/domain"
 
 const escapes: Readonly<Record<string, string>> = {
   "&": "&amp;",
@@ -27,7 +27,7 @@ const integerKey = (key: string): boolean => /^(?:0|-?[1-9][0-9]*)$/.test(key) &
 const scalar = (value: unknown): string => {
   if (value === null || value === undefined || value === false) return ""
   if (value === true) return "1"
-  if (typeof value === "number") return Php.floatToString(value)
+  if (typeof value === "number") return Php.toPhpString(value)
   return String(value)
 }
 
