@@ -22,7 +22,7 @@
 import { AtomDateTime } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
-import * as Zone from "./internal/zone.js"
+import * as Zone from "./internal/state/zone.js"
 import {
   makeChat,
   makeUser,

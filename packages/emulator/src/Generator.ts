@@ -30,10 +30,10 @@
  */
 import { ChatAdd } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
-import * as Color from "./internal/color.js"
-import { type Corpus, corpus } from "./internal/corpus.js"
-import { Prng } from "./internal/prng.js"
-import * as Zone from "./internal/zone.js"
+import { type Corpus, corpus } from "./internal/fixtures/corpus.js"
+import { Prng } from "./internal/fixtures/random.js"
+import * as Color from "./internal/methods/color.js"
+import * as Zone from "./internal/state/zone.js"
 import {
   defaultPermissions,
   makeChat,

@@ -13,10 +13,10 @@
 import { PhpValue as Php } from "@im-recent/domain"
 import * as Either from "effect/Either"
 import type { Action } from "./Actions.js"
-import * as Dialog from "./internal/dialog.js"
-import * as Indexes from "./internal/indexes.js"
-import { done, methodError, stampOf } from "./internal/mutation.js"
-import { Tx } from "./internal/tx.js"
+import * as Dialog from "./internal/methods/dialog.js"
+import { done, methodError, stampOf } from "./internal/methods/mutation.js"
+import * as Indexes from "./internal/state/indexes.js"
+import { Tx } from "./internal/state/tx.js"
 
 /**
  * `im.dialog.unread` (`DIALOG_ID`, `MESSAGE_ID`): the message `MESSAGE_ID` and every later one count as unread again

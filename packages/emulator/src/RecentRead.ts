@@ -23,8 +23,8 @@
 import { BitrixDate, PhpValue as Php, RecentList, RecentOrder, RecentQuery } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
-import * as Format from "./internal/format.js"
-import * as Indexes from "./internal/indexes.js"
+import * as Format from "./internal/methods/format.js"
+import * as Indexes from "./internal/state/indexes.js"
 import type { PortalState, RecentRow } from "./PortalState.js"
 
 /**

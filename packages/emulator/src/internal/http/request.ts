@@ -11,8 +11,8 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import * as PhpQuery from "../PhpQuery.js"
-import { failure, type RestFailure } from "./httpEnvelope.js"
+import * as PhpQuery from "../../PhpQuery.js"
+import { failure, type RestFailure } from "./envelope.js"
 
 /** The bounds a request must stay within. @internal */
 export interface RequestLimits {

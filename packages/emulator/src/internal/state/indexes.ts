@@ -13,8 +13,8 @@ import type {
   PortalUser,
   RecentRow,
   Relation
-} from "../PortalState.js"
-import * as Text from "./text.js"
+} from "../../PortalState.js"
+import * as Text from "../methods/text.js"
 import * as Zone from "./zone.js"
 
 /**

@@ -6,12 +6,12 @@
  */
 import type * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
-import type { Outcome } from "../Actions.js"
-import { MethodError } from "../Portal.js"
-import type { PortalChat, PortalMessage, PortalState, RecentRow } from "../PortalState.js"
-import type * as Indexes from "./indexes.js"
-import type { Tx } from "./tx.js"
-import * as Zone from "./zone.js"
+import type { Outcome } from "../../Actions.js"
+import { MethodError } from "../../Portal.js"
+import type { PortalChat, PortalMessage, PortalState, RecentRow } from "../../PortalState.js"
+import type * as Indexes from "../state/indexes.js"
+import type { Tx } from "../state/tx.js"
+import * as Zone from "../state/zone.js"
 
 /**
  * A method's documented error.

@@ -16,9 +16,9 @@
  * @internal
  */
 import * as Either from "effect/Either"
-import type * as PhpQuery from "../PhpQuery.js"
-import type { PortalState } from "../PortalState.js"
-import type { RestFailure } from "./httpEnvelope.js"
+import type * as PhpQuery from "../../PhpQuery.js"
+import type { PortalState } from "../../PortalState.js"
+import type { RestFailure } from "./envelope.js"
 import * as ServerErrors from "./serverErrors.js"
 
 /** An authenticated caller. `key` identifies the webhook or application for the operating limit. @internal */

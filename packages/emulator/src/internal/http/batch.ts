@@ -26,11 +26,11 @@
 import { PhpValue as Php } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as PhpQuery from "../PhpQuery.js"
-import { type Engine, invoke, operatingAt } from "./callMethod.js"
-import { toSeconds } from "./emulatorClock.js"
-import { type Credential, hasScope, stripTransport } from "./httpAuth.js"
-import { failure, hoist, type RestFailure, timeObject } from "./httpEnvelope.js"
+import * as PhpQuery from "../../PhpQuery.js"
+import { type Credential, hasScope, stripTransport } from "./auth.js"
+import { type Engine, invoke, operatingAt } from "./call.js"
+import { toSeconds } from "./clock.js"
+import { failure, hoist, type RestFailure, timeObject } from "./envelope.js"
 import * as ServerErrors from "./serverErrors.js"
 
 /** The most commands one batch runs (`CRestUtil::BATCH_MAX_LENGTH`). @internal */

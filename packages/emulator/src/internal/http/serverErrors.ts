@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { failure, type RestFailure } from "./httpEnvelope.js"
+import { failure, type RestFailure } from "./envelope.js"
 
 /** `CRestServer::process` / `isTokenCheck` / `processCall`: an unknown method (also `/rest/` without one). */
 export const methodNotFound = (): RestFailure => failure(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")

@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import type { PortalChat, PortalMessage, PortalState, RecentRow, Relation } from "../PortalState.js"
+import type { PortalChat, PortalMessage, PortalState, RecentRow, Relation } from "../../PortalState.js"
 import * as Indexes from "./indexes.js"
 
 class Table<A> {

@@ -5,11 +5,11 @@
  *
  * @internal
  */
-import type { PortalChat, PortalMessage, PortalUser, RecentRow } from "../PortalState.js"
+import type { PortalChat, PortalMessage, PortalUser, RecentRow } from "../../PortalState.js"
+import { readOnly } from "../http/jsonBytes.js"
+import type { Index } from "../state/indexes.js"
+import { fullName } from "../state/indexes.js"
 import * as Color from "./color.js"
-import type { Index } from "./indexes.js"
-import { fullName } from "./indexes.js"
-import { readOnly } from "./jsonBytes.js"
 import * as Restrictions from "./restrictions.js"
 import * as Text from "./text.js"
 

@@ -5,8 +5,8 @@
  * @internal
  */
 import { DialogId } from "@im-recent/domain"
-import type { PortalChat, RecentRow } from "../PortalState.js"
-import type { Index } from "./indexes.js"
+import type { PortalChat, RecentRow } from "../../PortalState.js"
+import type { Index } from "../state/indexes.js"
 
 /**
  * A parsed `DIALOG_ID`.

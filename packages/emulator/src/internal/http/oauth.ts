@@ -20,11 +20,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Ref from "effect/Ref"
 import * as SynchronizedRef from "effect/SynchronizedRef"
-import type { OAuthTokenPair, PortalState } from "../PortalState.js"
-import type { Engine } from "./callMethod.js"
-import { toSeconds } from "./emulatorClock.js"
-import { errorBody, failure, json, type RestFailure } from "./httpEnvelope.js"
-import { requestParams } from "./httpRequest.js"
+import type { OAuthTokenPair, PortalState } from "../../PortalState.js"
+import type { Engine } from "./call.js"
+import { toSeconds } from "./clock.js"
+import { errorBody, failure, json, type RestFailure } from "./envelope.js"
+import { requestParams } from "./request.js"
 
 const token = (): string => randomBytes(16).toString("hex")
 

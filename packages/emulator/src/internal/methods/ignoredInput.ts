@@ -13,9 +13,9 @@
 import { AtomDateTime, BitrixDate, PhpValue as Php } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
-import type { PortalState } from "../PortalState.js"
-import * as RecentRead from "../RecentRead.js"
-import * as Indexes from "./indexes.js"
+import type { PortalState } from "../../PortalState.js"
+import * as RecentRead from "../../RecentRead.js"
+import * as Indexes from "../state/indexes.js"
 
 interface Reads {
   /** The names the handler reads, upper-case unless `caseSensitive`. */

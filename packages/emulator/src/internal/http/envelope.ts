@@ -10,9 +10,9 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { ErrorEnvelope } from "@im-recent/domain"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
+import * as Zone from "../state/zone.js"
 import * as JsonBytes from "./jsonBytes.js"
-import * as XmlBody from "./xmlBody.js"
-import * as Zone from "./zone.js"
+import * as XmlBody from "./xml.js"
 
 /** A request refused with a documented code. @internal */
 export class RestFailure extends Data.TaggedError("RestFailure")<{

@@ -13,11 +13,11 @@ import { RateLimit } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Ref from "effect/Ref"
-import * as Faults from "../Faults.js"
-import * as BatchCall from "./batchCall.js"
-import { type Engine, invoke, operatingAt } from "./callMethod.js"
-import { toSeconds } from "./emulatorClock.js"
-import * as HttpAuth from "./httpAuth.js"
+import * as Faults from "../../Faults.js"
+import * as HttpAuth from "./auth.js"
+import * as BatchCall from "./batch.js"
+import { type Engine, invoke, operatingAt } from "./call.js"
+import { toSeconds } from "./clock.js"
 import {
   badGatewayHtml,
   dropHeader,
@@ -28,8 +28,8 @@ import {
   successBody,
   type Transport,
   timeObject
-} from "./httpEnvelope.js"
-import { requestParams } from "./httpRequest.js"
+} from "./envelope.js"
+import { requestParams } from "./request.js"
 import * as ServerErrors from "./serverErrors.js"
 
 /** Where the call came in: a webhook path or the OAuth path. @internal */
