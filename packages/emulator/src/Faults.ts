@@ -17,7 +17,7 @@
  *
  * @since 0.1.0
  */
-import * as SeededRandom from "./internal/seededRandom.js"
+import * as Random from "./internal/fixtures/random.js"
 
 /**
  * When a fault fires: exactly one of `probability` (0–1, per eligible request) or `every` (each N-th eligible
@@ -92,7 +92,8 @@ export interface Decision {
  * @category models
  */
 export interface State {
-  readonly random: number
+  /** The seeded generator's four 32-bit words. */
+  readonly random: readonly [number, number, number, number]
   readonly seen: Readonly<Record<Kind | "latency", number>>
 }
 
@@ -103,7 +104,7 @@ export interface State {
  * @category constructors
  */
 export const initial = (settings: Settings): State => ({
-  random: SeededRandom.seed(settings.seed ?? 0),
+  random: Random.seed(settings.seed ?? 0),
   seen: { dropConnection: 0, badGateway: 0, internalError: 0, overload: 0, truncatedJson: 0, latency: 0 }
 })
 
@@ -124,7 +125,7 @@ export const decide = (settings: Settings, state: State, method: string): readon
     if (rule === undefined || !appliesTo(rule, method)) return false
     const count = ++seen[name]
     if (rule.every !== undefined) return count % rule.every === 0
-    const [value, advanced] = SeededRandom.next(random)
+    const [value, advanced] = Random.next(random)
     random = advanced
     return value < (rule.probability ?? 0)
   }

@@ -6,6 +6,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Actions from "../src/Actions.js"
 import * as Generator from "../src/Generator.js"
+import * as Random from "../src/internal/fixtures/random.js"
 import * as Text from "../src/internal/methods/text.js"
 import * as Php from "../src/internal/php.js"
 import * as Zone from "../src/internal/state/zone.js"
@@ -45,6 +46,59 @@ describe("internal/zone", () => {
       // 2026-03-08 02:00 local (-03:30) is 05:30 UTC: the clocks go to 03:00 (-02:30)
       assert.strictEqual(zone.format(Date.parse("2026-03-08T05:29:59Z")), "2026-03-08T01:59:59-03:30")
       assert.strictEqual(zone.format(Date.parse("2026-03-08T05:30:00Z")), "2026-03-08T03:00:00-02:30")
+    })
+  )
+})
+
+describe("internal/fixtures/random", () => {
+  it.prop(
+    "the state-passing draws and Prng give the same numbers in [0, 1) for any seed, and a seed always the same ones",
+    [FastCheck.oneof(FastCheck.integer(), FastCheck.double({ noNaN: true, noDefaultInfinity: true }))],
+    ([seed]) => {
+      const prng = new Random.Prng(seed)
+      let state = Random.seed(seed)
+      const drawn: Array<number> = []
+      for (let i = 0; i < 20; i++) {
+        const [value, advanced] = Random.next(state)
+        state = advanced
+        drawn.push(value)
+        assert.isTrue(value >= 0 && value < 1)
+        assert.strictEqual(prng.next(), value)
+      }
+      const again = new Random.Prng(seed)
+      assert.deepStrictEqual(
+        Array.from({ length: 20 }, () => again.next()),
+        drawn
+      )
+    }
+  )
+
+  it.prop(
+    "int stays within its bounds, sample takes distinct items of its input, pick one of its items",
+    [
+      FastCheck.integer(),
+      FastCheck.integer({ min: -50, max: 50 }),
+      FastCheck.integer({ min: 0, max: 50 }),
+      FastCheck.uniqueArray(FastCheck.integer(), { maxLength: 30 }),
+      FastCheck.integer({ min: 0, max: 40 })
+    ],
+    ([seed, min, width, items, count]) => {
+      const prng = new Random.Prng(seed)
+      const n = prng.int(min, min + width)
+      assert.isTrue(Number.isInteger(n) && n >= min && n <= min + width)
+      const sample = prng.sample(items, count)
+      assert.strictEqual(sample.length, Math.min(count, items.length))
+      assert.strictEqual(new Set(sample).size, sample.length)
+      assert.isTrue(sample.every((item) => items.includes(item)))
+      if (items.length > 0) assert.include(items, prng.pick(items))
+    }
+  )
+
+  it.effect("close seeds start unrelated sequences", () =>
+    Effect.sync(() => {
+      const first = [1, 2, 3].map((seed) => new Random.Prng(seed).next())
+      assert.strictEqual(new Set(first).size, 3)
+      assert.isTrue(first.every((value) => value >= 0 && value < 1))
     })
   )
 })
