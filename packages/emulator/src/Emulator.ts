@@ -55,18 +55,14 @@
  */
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import { OperatingLimit, RateLimit } from "@im-recent/domain"
-import * as Cause from "effect/Cause"
+import { type OperatingLimit, RateLimit } from "@im-recent/domain"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
@@ -74,11 +70,11 @@ import * as Faults from "./Faults.js"
 import * as Generator from "./Generator.js"
 import type { Engine } from "./internal/http/call.js"
 import * as EmulatorClock from "./internal/http/clock.js"
-import { dropHeader, errorBody, json } from "./internal/http/envelope.js"
-import * as OAuthServer from "./internal/http/oauth.js"
-import * as RestPipeline from "./internal/http/pipeline.js"
+import { dropHeader } from "./internal/http/envelope.js"
+import * as Settings from "./internal/http/options.js"
+import * as Router from "./internal/http/router.js"
 import * as Methods from "./Methods.js"
-import * as PhpQuery from "./PhpQuery.js"
+import type * as PhpQuery from "./PhpQuery.js"
 import * as Portal from "./Portal.js"
 import type { PortalState } from "./PortalState.js"
 
@@ -174,205 +170,16 @@ export interface Service {
  */
 export class Emulator extends Context.Tag("@im-recent/emulator/Emulator")<Emulator, Service>() {}
 
-const DAY = 86_400
-
-const positive = (problems: Array<string>, name: string, value: number | undefined, fallback: number): number => {
-  if (value === undefined) return fallback
-  if (!(Number.isFinite(value) && value > 0)) problems.push(`${name} must be a positive number`)
-  return value
-}
-
-const normalizeUrl = (problems: Array<string>, url: string): string => {
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") problems.push("publicUrl must be http or https")
-    return `${parsed.protocol}//${parsed.host}`
-  } catch {
-    problems.push(`publicUrl ${JSON.stringify(url)} is not a URL`)
-    return url
-  }
-}
-
-interface Resolved {
-  readonly zoneName: string
-  readonly publicUrl: string | undefined
-  readonly engine: Omit<
-    Engine,
-    "portal" | "clock" | "bucket" | "ledgers" | "faultState" | "retiredTokens" | "publicUrl"
-  >
-  readonly startAtMillis: number | undefined
-}
-
-const defaultTimeZone = "Europe/Moscow"
-
-const checkGenerator = (problems: Array<string>, generator: Partial<Generator.Options> | undefined) => {
-  if (generator === undefined) return
-  const whole = (name: string, value: number | undefined, min: number) => {
-    if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
-      problems.push(`generator.${name} must be a whole number of at least ${min}`)
-    }
-  }
-  whole("seed", generator.seed, Number.MIN_SAFE_INTEGER)
-  whole("users", generator.users, 2)
-  whole("chats", generator.chats, 1)
-  if (generator.locale !== undefined && generator.locale !== "ru" && generator.locale !== "en") {
-    problems.push("generator.locale must be ru or en")
-  }
-}
-
-const resolve = (options: Options): Resolved => {
-  const problems: Array<string> = []
-  const zoneName = options.timeZone ?? options.state?.portal.timeZone ?? options.generator?.timeZone ?? defaultTimeZone
-  const zone = Option.getOrUndefined(DateTime.zoneFromString(zoneName))
-  if (zone === undefined) problems.push(`timeZone ${JSON.stringify(zoneName)} is neither an IANA zone nor an offset`)
-  const url = options.publicUrl ?? options.state?.portal.publicUrl
-  const publicUrl = url === undefined ? undefined : normalizeUrl(problems, url)
-  if (options.state === undefined) checkGenerator(problems, options.generator)
-  let startAtMillis: number | undefined
-  if (options.startAt !== undefined) {
-    const parsed = DateTime.make(options.startAt)
-    if (Option.isNone(parsed)) problems.push(`startAt ${JSON.stringify(String(options.startAt))} is not a date`)
-    else startAtMillis = parsed.value.epochMillis
-  }
-  const rateLimit =
-    options.rateLimit === false
-      ? undefined
-      : {
-          burst: positive(problems, "rateLimit.burst", options.rateLimit?.burst, RateLimit.standard.burst),
-          drainPerSecond: positive(
-            problems,
-            "rateLimit.drainPerSecond",
-            options.rateLimit?.drainPerSecond,
-            RateLimit.standard.drainPerSecond
-          )
-        }
-  let operating: Engine["operating"]
-  if (options.operatingLimit !== false) {
-    const limitSeconds = positive(
-      problems,
-      "operatingLimit.limitSeconds",
-      options.operatingLimit?.limitSeconds,
-      OperatingLimit.defaultLimitSeconds
-    )
-    const cost = options.operatingLimit?.cost
-    if (typeof cost === "number" && !(Number.isFinite(cost) && cost >= 0)) {
-      problems.push("operatingLimit.cost must be a non-negative number")
-    }
-    operating = { limitSeconds, cost: typeof cost === "number" ? () => cost : cost }
-  }
-  if (options.faults !== undefined) problems.push(...Faults.validate(options.faults))
-  const limits = {
-    maxBodyBytes: positive(problems, "maxBodyBytes", options.maxBodyBytes, 1024 * 1024),
-    maxUrlLength: positive(problems, "maxUrlLength", options.maxUrlLength, 65_536),
-    maxJsonDepth: positive(problems, "maxJsonDepth", options.maxJsonDepth, 512),
-    params: {
-      maxDepth: positive(problems, "params.maxDepth", options.params?.maxDepth, PhpQuery.defaultLimits.maxDepth),
-      maxParams: positive(problems, "params.maxParams", options.params?.maxParams, PhpQuery.defaultLimits.maxParams),
-      maxKeyLength: positive(
-        problems,
-        "params.maxKeyLength",
-        options.params?.maxKeyLength,
-        PhpQuery.defaultLimits.maxKeyLength
-      )
-    }
-  }
-  const accessTokenLifetime = positive(problems, "accessTokenLifetime", options.accessTokenLifetime, 3_600)
-  const refreshTokenLifetime = positive(problems, "refreshTokenLifetime", options.refreshTokenLifetime, 180 * DAY)
-  if (problems.length > 0 || zone === undefined) throw new OptionsError({ problems })
-  return {
-    zoneName,
-    publicUrl,
-    engine: {
-      zone,
-      rateLimit,
-      operating,
-      faults: options.faults,
-      accessTokenLifetime,
-      refreshTokenLifetime,
-      limits
-    },
-    startAtMillis
-  }
-}
-
 /**
  * Checks options without starting anything.
  *
  * @since 0.1.0
  * @category validation
  */
-export const validate = (options: Options): Effect.Effect<void, OptionsError> =>
-  Effect.try({ try: () => resolve(options), catch: (error) => error as OptionsError }).pipe(Effect.asVoid)
+export const validate = (options: Options): Effect.Effect<void, OptionsError> => Effect.asVoid(resolve(options))
 
-const segments = (path: string | undefined): ReadonlyArray<string> =>
-  (path ?? "").split("/").filter((segment) => segment !== "")
-
-const routerConfig = { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
-
-/** Whether a URL's path decodes (the router would throw on `%E0%A4%A`). */
-const decodablePath = (url: string): boolean => {
-  const end = url.search(/[?#]/)
-  try {
-    decodeURIComponent(end === -1 ? url : url.slice(0, end))
-    return true
-  } catch {
-    return false
-  }
-}
-
-const makeApp = (engine: Engine): Effect.Effect<HttpApp.Default<never, never>> => {
-  const rest = (route: RestPipeline.Route) => RestPipeline.handle(engine, route)
-  const router = HttpRouter.empty.pipe(
-    HttpRouter.all(
-      "/rest/:userId/:code/:method",
-      Effect.flatMap(HttpRouter.params, (params) =>
-        rest({ kind: "webhook", userId: params.userId ?? "", code: params.code ?? "", method: params.method ?? "" })
-      )
-    ),
-    HttpRouter.all(
-      "/rest/:method",
-      Effect.flatMap(HttpRouter.params, (params) => rest({ kind: "oauth", method: params.method ?? "" }))
-    ),
-    HttpRouter.all("/oauth/token", OAuthServer.handle(engine)),
-    HttpRouter.all("/rest", rest({ kind: "oauth", method: "" })),
-    HttpRouter.all(
-      "/rest/*",
-      Effect.flatMap(HttpRouter.params, (params) => {
-        const parts = segments(params["*"])
-        return parts.length < 2
-          ? rest({ kind: "oauth", method: parts[0] ?? "" })
-          : rest({ kind: "webhook", userId: parts[0], code: parts[1], method: parts.slice(2).join("/") })
-      })
-    ),
-    HttpRouter.all("*", Effect.succeed(json(404, errorBody("NOT_FOUND", "Not found"))))
-  )
-  const internalError = json(500, errorBody("INTERNAL_SERVER_ERROR", "Internal server error"))
-  const badPath = json(400, errorBody("INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8"))
-  // The portal's clock, not the host's, dates every answer (Node keeps a `Date` header that is already set).
-  const dated = (response: HttpServerResponse.HttpServerResponse) =>
-    Effect.map(engine.clock.nanos, (nanos) =>
-      HttpServerResponse.setHeader(response, "date", new Date(EmulatorClock.toMillis(nanos)).toUTCString())
-    )
-  return Effect.map(
-    HttpRouter.toHttpApp(router).pipe(HttpRouter.withRouterConfig(routerConfig)),
-    (app): HttpApp.Default<never, never> =>
-      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-        decodablePath(request.url) ? app : Effect.succeed(badPath)
-      ).pipe(
-        Effect.catchAllCause((cause) =>
-          Cause.isInterruptedOnly(cause)
-            ? Effect.failCause(cause as Cause.Cause<never>)
-            : Effect.as(
-                Effect.logError("The emulator failed to answer a request").pipe(
-                  Effect.annotateLogs("defect", String(Cause.squash(cause)))
-                ),
-                internalError
-              )
-        ),
-        Effect.flatMap(dated)
-      ) as HttpApp.Default<never, HttpServerRequest.HttpServerRequest> as never
-  )
-}
+const resolve = (options: Options): Either.Either<Settings.Resolved, OptionsError> =>
+  Either.mapLeft(Settings.resolve(options), (problems) => new OptionsError({ problems }))
 
 /**
  * Builds an emulator: validates the options, starts its portal and limits, and returns its HTTP app.
@@ -382,7 +189,7 @@ const makeApp = (engine: Engine): Effect.Effect<HttpApp.Default<never, never>> =
  */
 export const make = (options: Options = {}): Effect.Effect<Service, OptionsError> =>
   Effect.gen(function* () {
-    const resolved = yield* Effect.try({ try: () => resolve(options), catch: (error) => error as OptionsError })
+    const resolved = yield* resolve(options)
     const clock = yield* EmulatorClock.make(resolved.startAtMillis)
     const initial =
       options.state ??
@@ -391,7 +198,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, OptionsError
         ...options.generator,
         timeZone: resolved.zoneName
       })
-    const publicUrl = resolved.publicUrl ?? normalizeUrl([], initial.portal.publicUrl)
+    const publicUrl = resolved.publicUrl ?? Settings.normalizeUrl([], initial.portal.publicUrl)
     const state: PortalState = {
       ...initial,
       portal: { ...initial.portal, timeZone: resolved.zoneName, publicUrl, domain: new URL(publicUrl).host }
@@ -407,7 +214,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, OptionsError
       faultState: yield* Ref.make(Faults.initial(options.faults ?? {})),
       retiredTokens: yield* Ref.make<ReadonlySet<string>>(new Set())
     }
-    return { app: yield* makeApp(engine), portal, publicUrl: engine.publicUrl }
+    return { app: yield* Router.make(engine), portal, publicUrl: engine.publicUrl }
   })
 
 /**
@@ -483,7 +290,8 @@ const connectionReset = (): Error =>
  * @category constructors
  */
 export const webHandler = (options: Options = {}): WebHandler => {
-  resolve(options)
+  const checked = resolve(options)
+  if (Either.isLeft(checked)) throw checked.left
   const runtime = ManagedRuntime.make(Layer.effect(Emulator, make(options)))
   let ready: Promise<(request: Request) => Promise<Response>> | undefined
   const handler = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
