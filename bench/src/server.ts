@@ -3,8 +3,9 @@
  * counted as the server's. It is given a {@link Spec} as JSON in `argv[2]` and prints one line of JSON on stdout once
  * it listens ({@link Handshake}); on the IPC message `"stats"` it answers with the status codes it has sent.
  *
- * - `emulator`: `Emulator.layer` on a `node:http` (or, with `tls`, `node:https` with a generated CA) server, serving
- *   the `windowed` portal of {@link Portal} with the given rate limit;
+ * - `emulator`: `Emulator.layer` on the emulator's `NodeServer` (`node:http`, or with `tls` `node:https` with a
+ *   generated CA), as `im-recent emulator` serves it, with the `windowed` portal of {@link Portal} and the given rate
+ *   limit;
  * - `plain`: a `node:http` server answering every request with the bytes of `bodyFile` (the ceiling of what Node can
  *   serve on this machine).
  *
@@ -12,11 +13,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import * as Http from "node:http"
-import * as Https from "node:https"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { Emulator, Tls } from "@im-recent/emulator"
+import { Emulator, NodeServer, Tls } from "@im-recent/emulator"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -95,9 +95,9 @@ const serveEmulator = (spec: Extract<Spec, { kind: "emulator" }>): void => {
       const certificate = yield* Tls.selfSigned()
       caFile = join(tmpdir(), `im-recent-bench-ca-${process.pid}.pem`)
       writeFileSync(caFile, certificate.ca)
-      server = Https.createServer({ cert: certificate.cert, key: certificate.key }) as unknown as Http.Server
+      server = NodeServer.make({ tls: certificate })
     } else {
-      server = Http.createServer()
+      server = NodeServer.make()
     }
     server.on("request", count)
     server.on(spec.tls ? "secureConnection" : "connection", accepted)

@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 
-import { createServer } from "node:http"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import {
@@ -19,7 +18,7 @@ import {
   TokenStore
 } from "@im-recent/client"
 import { RateLimit } from "@im-recent/domain"
-import { Emulator, ExamplePortal, type PortalState } from "@im-recent/emulator"
+import { Emulator, ExamplePortal, NodeServer, type PortalState } from "@im-recent/emulator"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -190,7 +189,9 @@ export interface EmulatorOptions extends Omit<Emulator.Options, "publicUrl" | "s
 }
 
 const emulatorServer = (options: Emulator.Options) =>
-  Emulator.layer(options).pipe(Layer.provide(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+  Emulator.layer(options).pipe(
+    Layer.provide(NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" }))
+  )
 
 const emulatorServices = (
   options: EmulatorOptions,

@@ -4,12 +4,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
-import { createServer } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Emulator, Generator } from "@im-recent/emulator"
+import { Emulator, Generator, NodeServer } from "@im-recent/emulator"
 import { Context, DateTime, Effect, Layer } from "effect"
 
 const examplesDir = new URL("..", import.meta.url).pathname
@@ -87,7 +86,7 @@ const state = Generator.generate({
 const emulator = Effect.map(
   Layer.build(
     Emulator.layer({ state }).pipe(
-      Layer.provide(NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" }))
+      Layer.provide(NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" }))
     )
   ),
   (context) => Context.get(context, Emulator.Emulator)

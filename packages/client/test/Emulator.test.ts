@@ -3,7 +3,6 @@
  * rules on the other side of a socket, and both sides on the test's clock.
  */
 
-import { createServer } from "node:http"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -16,7 +15,7 @@ import {
   RetryPolicy
 } from "@im-recent/client"
 import { RateLimit, RecentItem } from "@im-recent/domain"
-import { Emulator } from "@im-recent/emulator"
+import { Emulator, NodeServer } from "@im-recent/emulator"
 import { Chunk, Effect, Either, Fiber, Layer, Option, Redacted, Schema, Stream, TestClock } from "effect"
 
 const NOW = "2026-03-02T12:00:00Z"
@@ -24,7 +23,7 @@ const NOW = "2026-03-02T12:00:00Z"
 /** The emulator on a free loopback port, built in the test's context (so on its clock). */
 const emulator = (options: Emulator.Options) =>
   Emulator.layer({ startAt: NOW, ...options }).pipe(
-    Layer.provide(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+    Layer.provide(NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" }))
   )
 
 const webhookOf = Effect.gen(function* () {

@@ -1,7 +1,7 @@
 import * as Https from "node:https"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
-import { Emulator, Tls } from "@im-recent/emulator"
+import { Emulator, NodeServer, Tls } from "@im-recent/emulator"
 import { Effect, Layer } from "effect"
 import { type Json, options, secrets } from "./support.js"
 
@@ -44,10 +44,7 @@ describe("Tls.selfSigned", () => {
         Effect.provide(
           Emulator.layer(options({ scheme: "https" })).pipe(
             Layer.provide(
-              NodeHttpServer.layer(() => Https.createServer({ cert: certificate.cert, key: certificate.key }), {
-                port: 0,
-                host: "127.0.0.1"
-              })
+              NodeHttpServer.layer(() => NodeServer.make({ tls: certificate }), { port: 0, host: "127.0.0.1" })
             )
           )
         )
