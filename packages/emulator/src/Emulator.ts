@@ -37,7 +37,7 @@
  * - a body over `maxBodyBytes`: 413; a URL over `maxUrlLength`: 414;
  * - a path outside `/rest/` and `/oauth/token/`: 404 `NOT_FOUND`; a path whose percent-encoding does not decode: 400.
  *
- * Authentication, after the method is found (texts and statuses as in the source; see `httpAuth`):
+ * Authentication, after the method is found (texts and statuses as in the source; see `internal/http/auth`):
  * - a webhook with an unknown user id or a wrong code, or past its `expiresAt`: 401 `INVALID_CREDENTIALS`; its user
  *   inactive: 401 `authorization_error`;
  * - an OAuth call without a token, or with one the portal never issued: 401 `NO_AUTH_FOUND` "Wrong authorization

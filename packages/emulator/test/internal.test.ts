@@ -14,7 +14,7 @@ import * as PortalState from "../src/PortalState.js"
 import * as RecentRead from "../src/RecentRead.js"
 import { utc } from "./support.js"
 
-describe("internal/zone", () => {
+describe("internal/state/zone", () => {
   it.prop(
     "the cached offsets format exactly like a per-value Intl lookup, across DST transitions",
     [
@@ -129,7 +129,7 @@ describe("internal/php", () => {
   )
 })
 
-describe("internal/text", () => {
+describe("internal/methods/text", () => {
   const strip = (raw: string, file = false, attach: Text.AttachValue = false) =>
     Text.removeBbCodes(raw, file, attach, Text.labels.en, (id) => (id === 7 ? "Ann Lee" : ""))
 

@@ -374,7 +374,7 @@ export const formatRow = (index: Index, userId: number, row: RecentRow, options:
 /**
  * `formatRow`, memoised per state, caller and options: a state never changes, so neither does the item a row makes of
  * it (the wire objects are shared between calls and must be treated as read-only; their JSON bytes are reused too,
- * see `jsonBytes`).
+ * see `internal/http/jsonBytes`).
  *
  * @internal
  */
