@@ -47,9 +47,11 @@
  *   `invalid_client` (unknown application or wrong secret), 400 `invalid_grant` (unknown, used, expired or
  *   foreign refresh token), as `{ error, error_description }`.
  *
- * Limits are described in {@link RateLimit} and {@link OperatingLimit}, faults in {@link Faults}. Neither
- * webhook codes nor tokens are ever logged, and requests are not traced (the URL of a webhook call holds its
- * secret).
+ * Limits are the server's rules from `@im-recent/domain`: `RateLimit`, one leaky bucket for the whole emulator that
+ * every `/rest/…` request drains, whatever its credentials (a `batch` is one request; `/oauth/token/` is not counted),
+ * refused with 503 `QUERY_LIMIT_EXCEEDED`; and `OperatingLimit`, per webhook or OAuth application and method, refused
+ * with 429 `OPERATION_TIME_LIMIT`. Faults are described in {@link Faults}. Neither webhook codes nor tokens are ever
+ * logged, and requests are not traced (the URL of a webhook call holds its secret).
  *
  * @since 0.1.0
  */

@@ -98,46 +98,6 @@ export const get = (
   return RecentOrder.sort(formatted).map((entry) => entry.item)
 }
 
-/**
- * The default page size of `im.recent.list`.
- *
- * @since 0.1.0
- * @category constants
- */
-export const DEFAULT_LIMIT = 50
-
-/**
- * The largest page `im.recent.list` returns.
- *
- * @since 0.1.0
- * @category constants
- */
-export const MAX_LIMIT = 200
-
-/**
- * `getLimit`: missing, non-numeric or `≤ 0` is 50, `≥ 200` is 200, otherwise the integer part.
- *
- * @since 0.1.0
- * @category parameters
- */
-export const limitOf = (value: unknown): number => {
-  const limit = Php.isSet(value) ? Php.intval(value) : 0
-  return limit <= 0 ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT)
-}
-
-/**
- * `getOffset`: the REST `start` parameter when it is positive, else `OFFSET` when positive, else 0.
- *
- * @since 0.1.0
- * @category parameters
- */
-export const offsetOf = (start: unknown, offset: unknown): number => {
-  const fromStart = Php.intval(start)
-  if (fromStart > 0) return fromStart
-  const fromOffset = Php.intval(offset)
-  return Math.max(fromOffset, 0)
-}
-
 const parseDate = (value: unknown, zone: DateTime.TimeZone): DateTime.Zoned | undefined => {
   if (!Php.isSet(value) || !Php.isTruthy(value)) return undefined
   const text = Php.toPhpString(value)
@@ -160,7 +120,7 @@ const seconds = (date: DateTime.DateTime): number => Math.floor(date.epochMillis
  *   `invited`); without common users `USER_JOIN` dialogs are dropped;
  * - order `PINNED DESC, DATE_LAST_ACTIVITY DESC` (no tie-breaker: the state's order); a valid `LAST_MESSAGE_DATE`
  *   (or its alias `DATE_LAST_ACTIVITY`; `LAST_MESSAGE_DATE` wins) filters `DATE_LAST_ACTIVITY <= date` and disables
- *   the offset; `LIMIT`/`OFFSET`/`start` per {@link limitOf} / {@link offsetOf};
+ *   the offset; `LIMIT`/`OFFSET`/`start` per the domain's `RecentList.pageLimit` / `pageOffset`;
  * - `hasMore` is "as many raw rows as the limit", counted before de-duplication and dropping; `next` (offset + items
  *   delivered, only with `hasMore`) and `total: -1` are for the REST layer to hoist;
  * - `GET_ORIGINAL_TEXT=Y` keeps the raw text with empty `[USER=n][/USER]` tags filled in. `PARSE_TEXT=Y` (BB codes to

@@ -62,12 +62,6 @@ export * as Methods from "./Methods.js"
  */
 export * as NodeServer from "./NodeServer.js"
 /**
- * The per-method resource ("operating") limit: ten rolling one-minute buckets per webhook or application.
- *
- * @since 0.1.0
- */
-export * as OperatingLimit from "./OperatingLimit.js"
-/**
  * PHP's `parse_str`: how a portal turns a query string or form body into request parameters.
  *
  * @since 0.1.0
@@ -85,12 +79,6 @@ export * as Portal from "./Portal.js"
  * @since 0.1.0
  */
 export * as PortalState from "./PortalState.js"
-/**
- * The portal's request-rate limit: a leaky bucket counted per portal.
- *
- * @since 0.1.0
- */
-export * as RateLimit from "./RateLimit.js"
 /**
  * `im.dialog.unread` and `im.dialog.read.all`.
  *

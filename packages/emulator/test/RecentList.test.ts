@@ -21,25 +21,6 @@ const chats = (count: number, extra?: (b: Builder) => void): PortalState => {
 }
 
 describe("im.recent.list paging (server-semantics §6)", () => {
-  test("LIMIT: missing, non-numeric or ≤ 0 is 50, ≥ 200 is 200", () => {
-    assert.deepStrictEqual(
-      [undefined, "abc", 0, -5, "20", 20.9, 199, 200, 500].map(RecentRead.limitOf),
-      [50, 50, 50, 50, 20, 20, 199, 200, 200]
-    )
-  })
-
-  test("the offset: a positive `start` wins, else a positive OFFSET, else 0", () => {
-    assert.deepStrictEqual(
-      [
-        RecentRead.offsetOf(10, 5),
-        RecentRead.offsetOf(0, 5),
-        RecentRead.offsetOf(undefined, "7"),
-        RecentRead.offsetOf(-1, -1)
-      ],
-      [10, 5, 7, 0]
-    )
-  })
-
   test("pages by OFFSET/LIMIT in PINNED DESC, DATE_LAST_ACTIVITY DESC order; hasMore when the page is full; next = offset + items", () => {
     const state = chats(5)
     const first = list(state, { LIMIT: 2 })

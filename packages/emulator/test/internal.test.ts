@@ -8,7 +8,6 @@ import * as Actions from "../src/Actions.js"
 import * as Generator from "../src/Generator.js"
 import * as Random from "../src/internal/fixtures/random.js"
 import * as Text from "../src/internal/methods/text.js"
-import * as Php from "../src/internal/php.js"
 import * as Zone from "../src/internal/state/zone.js"
 import * as PortalState from "../src/PortalState.js"
 import * as RecentRead from "../src/RecentRead.js"
@@ -99,32 +98,6 @@ describe("internal/fixtures/random", () => {
       const first = [1, 2, 3].map((seed) => new Random.Prng(seed).next())
       assert.strictEqual(new Set(first).size, 3)
       assert.isTrue(first.every((value) => value >= 0 && value < 1))
-    })
-  )
-})
-
-describe("internal/php", () => {
-  it.effect("intval, trim, isTruthy and loose string equality follow PHP 8", () =>
-    Effect.sync(() => {
-      assert.deepStrictEqual(
-        ["12abc", " 7", "abc", "1e3", 3.9, true, null, [], [1], "-4"].map(Php.intval),
-        [12, 7, 0, 1000, 3, 1, 0, 0, 1, -4]
-      )
-      assert.strictEqual(Php.trim("\t\n x \u00a0\0\x0B"), "x \u00a0")
-      assert.deepStrictEqual(["", "0", "00", 0, [], {}, "N"].map(Php.isTruthy), [
-        false,
-        false,
-        true,
-        false,
-        false,
-        false,
-        true
-      ])
-      assert.deepStrictEqual(
-        ["N", "n", true, false, null, 0].map((v) => Php.looseEqualsString(v, "N")),
-        [true, false, true, false, false, false]
-      )
-      assert.deepStrictEqual([...Php.upperKeys({ dialog_Id: 1, DIALOG_ID: 2 })], [["DIALOG_ID", 2]])
     })
   )
 })

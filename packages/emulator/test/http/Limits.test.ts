@@ -1,46 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Emulator, OperatingLimit, RateLimit } from "@im-recent/emulator"
+import { Emulator } from "@im-recent/emulator"
 import { Effect, Fiber, TestClock } from "effect"
 import { type Answer, base, call, get, hook1, options, postJson, START, secrets } from "./support.js"
-
-describe("RateLimit.take", () => {
-  it("serves `burst` requests at once, refuses the next without counting it, and drains over time", () => {
-    const settings = { burst: 3, drainPerSecond: 2 }
-    let state = RateLimit.initial
-    const take = (now: number) => {
-      const [allowed, next] = RateLimit.take(state, now, settings)
-      state = next
-      return allowed
-    }
-    assert.deepStrictEqual([take(0), take(0), take(0), take(0), take(0)], [true, true, true, false, false])
-    assert.strictEqual(state.counter, 3)
-    assert.isFalse(take(0.49))
-    assert.isTrue(take(0.5))
-    assert.isFalse(take(0.5))
-    assert.isTrue(take(100))
-    assert.strictEqual(state.counter, 1, "never drains below 0")
-  })
-})
-
-describe("OperatingLimit", () => {
-  it("collects one-minute buckets that live ten minutes", () => {
-    let ledger = OperatingLimit.empty
-    ledger = OperatingLimit.record(ledger, 1000.5, 10)
-    ledger = OperatingLimit.record(ledger, 1059.9, 5)
-    ledger = OperatingLimit.record(ledger, 1060.2, 7)
-    assert.deepStrictEqual(ledger, [
-      { start: 1000, seconds: 15 },
-      { start: 1060, seconds: 7 }
-    ])
-    assert.strictEqual(OperatingLimit.total(ledger, 1599), 22)
-    assert.strictEqual(OperatingLimit.resetAt(ledger, 1599), 1600)
-    assert.strictEqual(OperatingLimit.total(ledger, 1600), 7)
-    assert.strictEqual(OperatingLimit.resetAt(ledger, 1600), 1660)
-    assert.strictEqual(OperatingLimit.resetAt(ledger, 2000), 2600)
-    assert.isTrue(OperatingLimit.isBlocked(ledger, 1000, 21))
-    assert.isFalse(OperatingLimit.isBlocked(ledger, 1000, 22))
-  })
-})
 
 const expectError = (answer: Answer, status: number, code: string, description: string) => {
   assert.strictEqual(answer.status, status, answer.text)

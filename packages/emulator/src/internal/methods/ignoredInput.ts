@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import { AtomDateTime, BitrixDate, PhpValue as Php } from "@im-recent/domain"
+import { AtomDateTime, BitrixDate, PhpValue as Php, RecentList } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import type { PortalState } from "../../PortalState.js"
@@ -106,7 +106,7 @@ const recentListChecks = (upper: ReadonlyMap<string, unknown>, context: Context)
     notes.push("OFFSET and start were ignored: a LAST_MESSAGE_DATE cursor pages by date")
   else if (start > 0 && offset > 0) notes.push("OFFSET was ignored: start wins")
   if (Php.isSet(upper.get("LIMIT"))) {
-    const limit = RecentRead.limitOf(upper.get("LIMIT"))
+    const limit = RecentList.pageLimit(upper.get("LIMIT"))
     if (String(limit) !== Php.toPhpString(upper.get("LIMIT"))) {
       notes.push(`LIMIT=${shown(upper.get("LIMIT"))} was read as ${limit}`)
     }

@@ -1,15 +1,14 @@
 /**
  * Dates in the portal's time zone without an `Intl` call per value: PHP's `date('c')` is the UTC instant shifted by
- * the zone's offset at that instant, and offsets only change at DST transitions, so each hour's offset is looked up
- * once and cached.
+ * the zone's offset at that instant; the offsets come from the domain's `ZoneOffset` (cached per hour), and the
+ * formatted text of each second is cached here, as a portal repeats the same few thousand timestamps in every answer.
  *
  * @internal
  */
-import { AtomDateTime } from "@im-recent/domain"
+import { AtomDateTime, ZoneOffset } from "@im-recent/domain"
 import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 
-const HOUR = 3_600_000
 const FORMAT_CACHE_SIZE = 100_000
 
 /**
@@ -28,38 +27,11 @@ export interface Zone {
   readonly zoned: (epochMillis: number) => DateTime.Zoned
 }
 
-const offsetZones = new Map<number, DateTime.TimeZone.Offset>()
-const offsetZone = (offset: number): DateTime.TimeZone.Offset => {
-  let zone = offsetZones.get(offset)
-  if (zone === undefined) {
-    zone = DateTime.zoneMakeOffset(offset)
-    offsetZones.set(offset, zone)
-  }
-  return zone
-}
-
 const makeZone = (name: string): Zone => {
   const timeZone = Option.getOrElse(DateTime.zoneFromString(name), () => {
     throw new Error(`The portal's time zone ${JSON.stringify(name)} is neither an IANA zone nor an offset`)
   })
-  const exact = (epochMillis: number): number =>
-    timeZone._tag === "Offset"
-      ? timeZone.offset
-      : DateTime.zonedOffset(DateTime.unsafeMakeZoned(epochMillis, { timeZone }))
-  // Per UTC hour: the offset when it holds for the whole hour, NaN when a transition falls inside it.
-  const hours = new Map<number, number>()
-  const offsetAt = (epochMillis: number): number => {
-    if (timeZone._tag === "Offset") return timeZone.offset
-    const hour = Math.floor(epochMillis / HOUR)
-    let offset = hours.get(hour)
-    if (offset === undefined) {
-      const start = exact(hour * HOUR)
-      offset = start === exact(hour * HOUR + HOUR - 1) ? start : Number.NaN
-      hours.set(hour, offset)
-    }
-    return Number.isNaN(offset) ? exact(epochMillis) : offset
-  }
-  // Formatted seconds: a portal repeats the same few thousand timestamps in every response.
+  const offsetAt = (epochMillis: number): number => ZoneOffset.offsetAt(timeZone, epochMillis)
   let formatted = new Map<number, string>()
   const format = (epochMillis: number): string => {
     const second = Math.floor(epochMillis / 1000)
@@ -71,13 +43,7 @@ const makeZone = (name: string): Zone => {
     }
     return text
   }
-  return {
-    name,
-    timeZone,
-    offsetAt,
-    format,
-    zoned: (epochMillis) => DateTime.unsafeMakeZoned(epochMillis, { timeZone: offsetZone(offsetAt(epochMillis)) })
-  }
+  return { name, timeZone, offsetAt, format, zoned: (epochMillis) => ZoneOffset.fixedAt(timeZone, epochMillis) }
 }
 
 const zones = new Map<string, Zone>()
