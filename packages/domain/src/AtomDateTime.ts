@@ -112,46 +112,24 @@ const utcMillis = (year: number, month: number, day: number, hour: number, minut
   return days * DAY + ((hour * 60 + minute) * 60 + second) * 1000
 }
 
+/** Per offset, one value in that zone that the others are derived from. */
+const anchors = new Map<number, DateTime.Zoned>()
+
 /**
- * `DateTime.unsafeMakeZoned` builds an intermediate `Utc` value and defines three non-enumerable
- * cache properties per instance; at ~0.5 µs a value it costs more than parsing the JSON around it.
- * Decoded values are built here instead on the same prototype, with those caches as accessors that
- * keep their values in non-enumerable slots: same methods, same own enumerable keys
- * (`epochMillis`, `zone`), same `Equal`/`Hash`/JSON behaviour (see the AtomDateTime tests).
+ * The instant at a fixed offset, as a `DateTime.Zoned` built by Effect's public constructors:
+ * `DateTime.unsafeMakeZoned` goes through a `Date` and an intermediate `Utc` value, `DateTime.mapEpochMillis` on a
+ * value already in the zone builds the new one directly (about 40 % less time, the same value).
+ *
+ * @internal
  */
-const zonedPrototype: object = (() => {
-  const base = Object.getPrototypeOf(DateTime.unsafeMakeZoned(0, { timeZone: offsetZone(0) })) as object
-  const prototype = Object.create(base) as object
-  for (const name of ["partsUtc", "adjustedEpochMillis", "partsAdjusted"]) {
-    const slot = Symbol(name)
-    Object.defineProperty(prototype, name, {
-      get(this: Record<symbol, unknown>) {
-        return this[slot]
-      },
-      set(this: Record<symbol, unknown>, value: unknown) {
-        Object.defineProperty(this, slot, { value, writable: true, enumerable: false, configurable: true })
-      }
-    })
+export const makeZoned = (epochMillis: number, offsetMillis: number): DateTime.Zoned => {
+  let anchor = anchors.get(offsetMillis)
+  if (anchor === undefined) {
+    anchor = DateTime.unsafeMakeZoned(0, { timeZone: offsetZone(offsetMillis) })
+    anchors.set(offsetMillis, anchor)
   }
-  return prototype
-})()
-
-function ZonedValue(
-  this: { epochMillis: number; zone: DateTime.TimeZone },
-  epochMillis: number,
-  zone: DateTime.TimeZone
-) {
-  this.epochMillis = epochMillis
-  this.zone = zone
+  return DateTime.mapEpochMillis(anchor, () => epochMillis)
 }
-ZonedValue.prototype = zonedPrototype
-
-/** @internal */
-export const makeZoned = (epochMillis: number, offsetMillis: number): DateTime.Zoned =>
-  new (ZonedValue as unknown as new (epochMillis: number, zone: DateTime.TimeZone) => DateTime.Zoned)(
-    epochMillis,
-    offsetZone(offsetMillis)
-  )
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`)
 const pad4 = (n: number): string => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : `${n}`)

@@ -16,7 +16,9 @@
  *
  * Decoded objects are built by generated object literals (one per combination of present optional
  * properties), and unions that dispatch on a literal property (`type: "user" | "chat"`) go straight
- * to the matching member.
+ * to the matching member. Generating them needs `new Function`: where code generation from strings is
+ * not allowed (a Content-Security-Policy without `'unsafe-eval'`, Node's
+ * `--disallow-code-generation-from-strings`) every decoder is the regular one ({@link compiles}).
  *
  * @since 0.1.0
  */
@@ -60,16 +62,12 @@ const delegate = (ast: AST.AST, mode: Mode): Fast => {
   }
 }
 
-const rightPrototype: unknown = Object.getPrototypeOf(Either.right(0))
-
 /**
- * Transformations and declarations return an `Either` when they are synchronous (all of ours are): a `Right` is
- * recognised by its prototype (`Either.isEither` + `isRight`, without their cost); anything else fails the fast path.
+ * Transformations and declarations return an `Either` when they are synchronous (all of ours are): its `Right` is the
+ * value; anything else (a `Left`, an asynchronous effect) fails the fast path.
  */
 const settle = (result: Effect.Effect<unknown, ParseResult.ParseIssue, unknown>): unknown =>
-  result !== null && typeof result === "object" && Object.getPrototypeOf(result) === rightPrototype
-    ? (result as Either.Right<unknown, unknown>).right
-    : FAIL
+  Either.isEither(result) && Either.isRight(result) ? result.right : FAIL
 
 const compile = (ast: AST.AST, mode: Mode): Fast => {
   let compiled = mode.memo.get(ast)
@@ -483,14 +481,29 @@ const compileUnion = (ast: AST.Union, mode: Mode): Fast | undefined => {
   }
 }
 
-const fastFor = <A, I, R>(schema: Schema.Schema<A, I, R>, options?: AST.ParseOptions): ((u: unknown) => A | Fail) => {
-  const mode = modeFor(options)
-  if (mode === undefined) return () => FAIL
-  return compile(schema.ast, mode) as (u: unknown) => A | Fail
+let codeGeneration: boolean | undefined
+
+/**
+ * Whether decoders take the compiled fast path in this runtime: `false` where code generation from strings is not
+ * allowed (a Content-Security-Policy without `'unsafe-eval'`, Node's `--disallow-code-generation-from-strings`), and
+ * every decoder of this module is then the regular `Schema` decoder. Found out once, on first use.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const compiles = (): boolean => {
+  if (codeGeneration === undefined) {
+    try {
+      codeGeneration = new Function("return true")() === true
+    } catch {
+      codeGeneration = false
+    }
+  }
+  return codeGeneration
 }
 
 /**
- * Like `Schema.decodeUnknownEither`, on the compiled fast path.
+ * Like `Schema.decodeUnknownEither`, on the compiled fast path (where {@link compiles}).
  *
  * @since 0.1.0
  * @category decoding
@@ -499,8 +512,10 @@ export const decodeUnknownEither = <A, I>(
   schema: Schema.Schema<A, I, never>,
   options?: AST.ParseOptions
 ): ((input: unknown) => Either.Either<A, ParseResult.ParseError>) => {
-  const fast = fastFor(schema, options)
   const slow = Schema.decodeUnknownEither(schema, options)
+  const mode = modeFor(options)
+  if (mode === undefined || !compiles()) return slow
+  const fast = compile(schema.ast, mode) as (u: unknown) => A | Fail
   return (input) => {
     const value = fast(input)
     return value === FAIL ? slow(input) : Either.right(value)

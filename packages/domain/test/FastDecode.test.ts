@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process"
 import { assert, describe, it } from "@effect/vitest"
 import { AtomDateTime, Chat, FastDecode, RecentGet, RecentItem, RecentList, User } from "@im-recent/domain"
 import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
@@ -154,4 +155,31 @@ describe("the hand-compiled fast paths give their schema's own result", () => {
     const check = sameAsRegular(schema as Schema.Schema<unknown, unknown>)
     it.prop(name, [leaf], ([input]) => check(input), { fastCheck: { numRuns: 1000 } })
   }
+})
+
+describe("without code generation from strings (CSP, --disallow-code-generation-from-strings)", () => {
+  it("every decoder is the regular one: same results, same errors, nothing thrown", () => {
+    const run = (flags: ReadonlyArray<string>) =>
+      JSON.parse(
+        execFileSync(process.execPath, [...flags, "--import", "tsx", "test/support/decodeWithoutCodegen.ts"], {
+          cwd: new URL("..", import.meta.url),
+          encoding: "utf8"
+        })
+      )
+    assert.deepStrictEqual(run(["--disallow-code-generation-from-strings"]), {
+      newFunction: "EvalError: Code generation from strings disallowed for this context",
+      compiles: false,
+      decoded: 2,
+      sameAsRegular: true,
+      badIsLeft: true
+    })
+    assert.deepStrictEqual(run([]), {
+      newFunction: "allowed",
+      compiles: true,
+      decoded: 2,
+      sameAsRegular: true,
+      badIsLeft: true
+    })
+    assert.isTrue(FastDecode.compiles())
+  })
 })
