@@ -41,9 +41,9 @@ export const emptyArrayAsNull = <A, I, R>(
  * A PHP associative array with optional keys: `[]` when it has none. Decodes `[]` to `{}`, encodes an
  * object without own keys back to `[]`.
  */
-export const phpObject = <Fields extends Schema.Struct.Fields>(
-  struct: Schema.Struct<Fields>
-): Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields> | readonly []> => {
+export const phpObject = <A extends object, I>(
+  struct: Schema.Schema<A, I>
+): Schema.Schema<A, I | readonly []> => {
   const empty = Schema.transformOrFail(EmptyArray, Schema.typeSchema(struct), {
     strict: false,
     decode: () => ParseResult.succeed({}),
@@ -59,7 +59,7 @@ export const phpObject = <Fields extends Schema.Struct.Fields>(
   return Schema.Union(
     emptyIsValid ? empty.annotations({ [FastPathId]: (input: unknown) => (isEmptyArray(input) ? {} : FAIL) }) : empty,
     struct
-  ) as never
+  )
 }
 
 /** `""` stands for "none": decodes it to `null`. */
