@@ -41,9 +41,7 @@ export const emptyArrayAsNull = <A, I, R>(
  * A PHP associative array with optional keys: `[]` when it has none. Decodes `[]` to `{}`, encodes an
  * object without own keys back to `[]`.
  */
-export const phpObject = <A extends object, I>(
-  struct: Schema.Schema<A, I>
-): Schema.Schema<A, I | readonly []> => {
+export const phpObject = <A extends object, I>(struct: Schema.Schema<A, I>): Schema.Schema<A, I | readonly []> => {
   const empty = Schema.transformOrFail(EmptyArray, Schema.typeSchema(struct), {
     strict: false,
     decode: () => ParseResult.succeed({}),
