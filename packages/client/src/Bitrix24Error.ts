@@ -12,14 +12,14 @@
  *
  * Every call error carries the REST `method`, the HTTP `status` (when a response arrived), the
  * `requestId` sent as `X-Request-Id`, a readable `message`, and says whether sending it again can
- * help (`retryPolicy`, `retryable`), mirroring the domain's error catalog. No secret is ever part of
- * an error: webhook codes and tokens are masked out of every text kept here.
+ * help (`retryPolicy`, `retryable`): for the envelope's codes the domain's catalog decides
+ * (`ErrorEnvelope.retryPolicyOf`). No secret is ever part of an error: webhook codes and tokens are
+ * masked out of every text kept here.
  *
  * @since 0.1.0
  */
-import { ErrorEnvelope } from "@im-recent/domain"
+import { ErrorEnvelope, OperatingLimit } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
-import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
@@ -50,6 +50,8 @@ const apiFields = {
   description: Schema.String
 }
 
+const id = (tag: string): string => `@im-recent/client/Bitrix24Error/${tag}`
+
 interface Context {
   readonly method: string
   readonly requestId: string
@@ -65,34 +67,164 @@ const said = (self: { readonly code: string; readonly description: string }): st
 const retryableBy = (policy: RetryPolicy): boolean => ErrorEnvelope.allowsRetry(policy, true)
 
 /**
+ * What every call error says about itself besides its fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Behaviour {
+  /** When sending the call again can help (see {@link RetryPolicy}). */
+  readonly retryPolicy: RetryPolicy
+  /** Whether sending it again can help (for an idempotent call). */
+  readonly retryable: boolean
+  /** What happened, for people: the code, what it means, the method, status and request id. */
+  readonly message: string
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: TypeScript requires a mixin's constructor to take `...args: any[]`
+type Constructor<A> = new (...args: Array<any>) => A
+
+/** The error classes' one body: `retryPolicy`, `retryable` and `message` from the class's own rules. */
+const behaving = <B extends Constructor<Context>>(
+  Base: B,
+  rules: {
+    readonly retryPolicy: (self: InstanceType<B>) => RetryPolicy
+    readonly message: (self: InstanceType<B>) => string
+  }
+): B & Constructor<Behaviour> =>
+  class extends Base {
+    get retryPolicy(): RetryPolicy {
+      return rules.retryPolicy(this as InstanceType<B>)
+    }
+    get retryable(): boolean {
+      return retryableBy(this.retryPolicy)
+    }
+    get message(): string {
+      return rules.message(this as InstanceType<B>)
+    }
+  }
+
+/** The catalog's policy for the error's code (`ErrorEnvelope.retryPolicyOf`: by status for an unknown code). */
+const byCode = (self: { readonly code: string; readonly status?: number | undefined }): RetryPolicy =>
+  ErrorEnvelope.retryPolicyOf(self.code, self.status)
+
+const always = (policy: RetryPolicy) => (): RetryPolicy => policy
+
+/** `CODE (description): what it means [method …, HTTP …, request …]`. */
+const explained =
+  (meaning: string) =>
+  (self: Context & { readonly code: string; readonly description: string }): string =>
+    `${said(self)}${meaning === "" ? "" : `: ${meaning}`}${where(self)}`
+
+/** An envelope error that is what its code says: the catalog's policy for the code, `meaning` in the message. */
+const coded = <B extends Constructor<Context & { readonly code: string; readonly description: string }>>(
+  Base: B,
+  meaning: string
+): B & Constructor<Behaviour> => behaving(Base, { retryPolicy: byCode, message: explained(meaning) })
+
+/**
  * `QUERY_LIMIT_EXCEEDED` (HTTP 503): the portal's request-rate bucket was full. The server refused the
  * call before running it, so it is always safe to send again after a back-off.
  *
  * @since 0.1.0
  * @category errors
  */
-export class QueryLimitExceeded extends Schema.TaggedError<QueryLimitExceeded>(
-  "@im-recent/client/Bitrix24Error/QueryLimitExceeded"
-)("QueryLimitExceeded", apiFields) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "safe"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return true
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the portal's request-rate limit was exceeded; the call did not run and is retried after a back-off${where(this)}`
-  }
-}
+export class QueryLimitExceeded extends coded(
+  Schema.TaggedError<QueryLimitExceeded>(id("QueryLimitExceeded"))("QueryLimitExceeded", apiFields),
+  "the portal's request-rate limit was exceeded; the call did not run and is retried after a back-off"
+) {}
+
+/**
+ * `OVERLOAD_LIMIT` (HTTP 503): a manual block of the REST API by Bitrix24 support. Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Overloaded extends coded(
+  Schema.TaggedError<Overloaded>(id("Overloaded"))("Overloaded", apiFields),
+  "the REST API is blocked for this portal by Bitrix24 support (a manual block; retrying cannot lift it)"
+) {}
+
+/**
+ * `ERROR_METHOD_NOT_FOUND` / `ERROR_MANIFEST_IS_NOT_AVAILABLE` (HTTP 404): no such method here (a
+ * REST-3-only method called on the v2 path, a module that is not installed, a typo).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MethodNotFound extends coded(
+  Schema.TaggedError<MethodNotFound>(id("MethodNotFound"))("MethodNotFound", apiFields),
+  "the portal does not offer this method"
+) {}
+
+/**
+ * `INTERNAL_SERVER_ERROR` / `ERROR_UNEXPECTED_ANSWER` (HTTP 500): the call may or may not have run;
+ * idempotent calls are retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServerError extends coded(
+  Schema.TaggedError<ServerError>(id("ServerError"))("ServerError", apiFields),
+  "the portal failed while handling the call"
+) {}
+
+/**
+ * `PORTAL_DELETED` (HTTP 500): the portal is gone, or (on-premise) its public part is closed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PortalDeleted extends coded(
+  Schema.TaggedError<PortalDeleted>(id("PortalDeleted"))("PortalDeleted", apiFields),
+  "the portal was deleted or its public part is closed"
+) {}
+
+/**
+ * `INVALID_REQUEST` (HTTP 400, "Https required"): the portal refused a plain-http call.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequest extends coded(
+  Schema.TaggedError<InvalidRequest>(id("InvalidRequest"))("InvalidRequest", apiFields),
+  "the portal requires https"
+) {}
+
+/**
+ * `ERROR_BATCH_METHOD_NOT_ALLOWED` (405) / `ERROR_BATCH_LENGTH_EXCEEDED` (400): a `batch` the portal
+ * refuses (a method not allowed inside batch, more than 50 commands).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BatchError extends coded(
+  Schema.TaggedError<BatchError>(id("BatchError"))("BatchError", apiFields),
+  "the portal refused the batch"
+) {}
+
+/**
+ * A documented method-specific error, such as `DIALOG_ID_EMPTY` or `ACCESS_ERROR` of `im.recent.pin`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MethodError extends coded(
+  Schema.TaggedError<MethodError>(id("MethodError"))("MethodError", apiFields),
+  ""
+) {}
+
+/**
+ * An error code the client does not know, kept verbatim with its status and description. Retried
+ * (for idempotent calls) only when the status is 5xx.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownApiError extends coded(
+  Schema.TaggedError<UnknownApiError>(id("UnknownApiError"))("UnknownApiError", apiFields),
+  "an error code this client does not know"
+) {}
 
 /**
  * `OPERATION_TIME_LIMIT` (HTTP 429): the method's accumulated execution time over the last ten minutes
@@ -102,61 +234,23 @@ export class QueryLimitExceeded extends Schema.TaggedError<QueryLimitExceeded>(
  * @since 0.1.0
  * @category errors
  */
-export class OperationTimeLimit extends Schema.TaggedError<OperationTimeLimit>(
-  "@im-recent/client/Bitrix24Error/OperationTimeLimit"
-)("OperationTimeLimit", { ...apiFields, resetAt: Schema.optional(Schema.DateTimeUtc) }) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "after-reset"
+export class OperationTimeLimit extends behaving(
+  Schema.TaggedError<OperationTimeLimit>(id("OperationTimeLimit"))("OperationTimeLimit", {
+    ...apiFields,
+    resetAt: Schema.optional(Schema.DateTimeUtc)
+  }),
+  {
+    retryPolicy: byCode,
+    message: (self) =>
+      explained(
+        `the method's operating-time budget is spent; it is available again ${
+          self.resetAt === undefined
+            ? `after an unknown delay (at most ${OperatingLimit.windowSeconds / 60} minutes)`
+            : `at ${self.resetAt.toJSON()}`
+        }`
+      )(self)
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return true
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const reset: DateTime.Utc | undefined = this.resetAt
-    return `${said(this)}: the method's operating-time budget is spent; it is available again ${
-      reset === undefined ? "after an unknown delay (at most 10 minutes)" : `at ${reset.toJSON()}`
-    }${where(this)}`
-  }
-}
-
-/**
- * `OVERLOAD_LIMIT` (HTTP 503): a manual block of the REST API by Bitrix24 support. Never retried.
- *
- * @since 0.1.0
- * @category errors
- */
-export class Overloaded extends Schema.TaggedError<Overloaded>("@im-recent/client/Bitrix24Error/Overloaded")(
-  "Overloaded",
-  apiFields
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the REST API is blocked for this portal by Bitrix24 support (a manual block; retrying cannot lift it)${where(this)}`
-  }
-}
+) {}
 
 /**
  * The reasons of {@link AuthError}: the REST system errors about who is calling.
@@ -227,38 +321,25 @@ const webhookTokenHint =
  * @since 0.1.0
  * @category errors
  */
-export class AuthError extends Schema.TaggedError<AuthError>("@im-recent/client/Bitrix24Error/AuthError")("AuthError", {
-  ...apiFields,
-  reason: AuthReason,
-  credential: Schema.optional(CredentialKind)
-}) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return (this.reason === "expired_token" || this.reason === "invalid_token") && this.credential !== "webhook"
-      ? "after-refresh"
-      : "never"
+export class AuthError extends behaving(
+  Schema.TaggedError<AuthError>(id("AuthError"))("AuthError", {
+    ...apiFields,
+    reason: AuthReason,
+    credential: Schema.optional(CredentialKind)
+  }),
+  {
+    retryPolicy: (self) =>
+      self.credential === "webhook" ? "never" : (ErrorEnvelope.lookup(self.reason)?.retry ?? "never"),
+    message: (self) => {
+      const token = self.reason === "expired_token" ? "expired" : self.reason === "invalid_token" ? "is invalid" : ""
+      return explained(
+        self.credential === "webhook" && token !== ""
+          ? `the portal says an access token ${token}, ${webhookTokenHint}`
+          : authHints[self.reason]
+      )(self)
+    }
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const hint =
-      this.credential === "webhook" && this.reason === "expired_token"
-        ? `the portal says an access token expired, ${webhookTokenHint}`
-        : this.credential === "webhook" && this.reason === "invalid_token"
-          ? `the portal says an access token is invalid, ${webhookTokenHint}`
-          : authHints[this.reason]
-    return `${said(this)}: ${hint}${where(this)}`
-  }
-}
+) {}
 
 /**
  * The reasons of {@link OAuthError}: the OAuth server's error codes.
@@ -297,240 +378,13 @@ const oauthHints: Record<OAuthReason, string> = {
  * @since 0.1.0
  * @category errors
  */
-export class OAuthError extends Schema.TaggedError<OAuthError>("@im-recent/client/Bitrix24Error/OAuthError")(
-  "OAuthError",
-  { ...apiFields, reason: OAuthReason }
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
+export class OAuthError extends behaving(
+  Schema.TaggedError<OAuthError>(id("OAuthError"))("OAuthError", { ...apiFields, reason: OAuthReason }),
+  {
+    retryPolicy: always("never"),
+    message: (self) => `OAuth token renewal failed with ${explained(oauthHints[self.reason])(self)}`
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `OAuth token renewal failed with ${said(this)}: ${oauthHints[this.reason]}${where(this)}`
-  }
-}
-
-/**
- * `ERROR_METHOD_NOT_FOUND` / `ERROR_MANIFEST_IS_NOT_AVAILABLE` (HTTP 404): no such method here (a
- * REST-3-only method called on the v2 path, a module that is not installed, a typo).
- *
- * @since 0.1.0
- * @category errors
- */
-export class MethodNotFound extends Schema.TaggedError<MethodNotFound>(
-  "@im-recent/client/Bitrix24Error/MethodNotFound"
-)("MethodNotFound", apiFields) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the portal does not offer this method${where(this)}`
-  }
-}
-
-/**
- * `INTERNAL_SERVER_ERROR` / `ERROR_UNEXPECTED_ANSWER` (HTTP 500): the call may or may not have run;
- * idempotent calls are retried.
- *
- * @since 0.1.0
- * @category errors
- */
-export class ServerError extends Schema.TaggedError<ServerError>("@im-recent/client/Bitrix24Error/ServerError")(
-  "ServerError",
-  apiFields
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "idempotent"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return true
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the portal failed while handling the call${where(this)}`
-  }
-}
-
-/**
- * `PORTAL_DELETED` (HTTP 500): the portal is gone, or (on-premise) its public part is closed.
- *
- * @since 0.1.0
- * @category errors
- */
-export class PortalDeleted extends Schema.TaggedError<PortalDeleted>("@im-recent/client/Bitrix24Error/PortalDeleted")(
-  "PortalDeleted",
-  apiFields
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the portal was deleted or its public part is closed${where(this)}`
-  }
-}
-
-/**
- * `INVALID_REQUEST` (HTTP 400, "Https required"): the portal refused a plain-http call.
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>(
-  "@im-recent/client/Bitrix24Error/InvalidRequest"
-)("InvalidRequest", apiFields) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the portal requires https${where(this)}`
-  }
-}
-
-/**
- * `ERROR_BATCH_METHOD_NOT_ALLOWED` (405) / `ERROR_BATCH_LENGTH_EXCEEDED` (400): a `batch` the portal
- * refuses (a method not allowed inside batch, more than 50 commands).
- *
- * @since 0.1.0
- * @category errors
- */
-export class BatchError extends Schema.TaggedError<BatchError>("@im-recent/client/Bitrix24Error/BatchError")(
-  "BatchError",
-  apiFields
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: the portal refused the batch${where(this)}`
-  }
-}
-
-/**
- * A documented method-specific error, such as `DIALOG_ID_EMPTY` or `ACCESS_ERROR` of `im.recent.pin`.
- *
- * @since 0.1.0
- * @category errors
- */
-export class MethodError extends Schema.TaggedError<MethodError>("@im-recent/client/Bitrix24Error/MethodError")(
-  "MethodError",
-  apiFields
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}${where(this)}`
-  }
-}
-
-/**
- * An error code the client does not know, kept verbatim with its status and description. Retried
- * (for idempotent calls) only when the status is 5xx.
- *
- * @since 0.1.0
- * @category errors
- */
-export class UnknownApiError extends Schema.TaggedError<UnknownApiError>(
-  "@im-recent/client/Bitrix24Error/UnknownApiError"
-)("UnknownApiError", apiFields) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return ErrorEnvelope.retryPolicyOf(this.code, this.status)
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return retryableBy(this.retryPolicy)
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `${said(this)}: an error code this client does not know${where(this)}`
-  }
-}
+) {}
 
 /**
  * The portal answered with a redirect to another host (scheme, host or port). Bitrix24 answers `302`
@@ -542,29 +396,22 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>(
  * @since 0.1.0
  * @category errors
  */
-export class PortalMoved extends Schema.TaggedError<PortalMoved>("@im-recent/client/Bitrix24Error/PortalMoved")(
-  "PortalMoved",
-  { ...callContext, location: Schema.String }
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
+export class PortalMoved extends behaving(
+  Schema.TaggedError<PortalMoved>(id("PortalMoved"))("PortalMoved", { ...callContext, location: Schema.String }),
+  {
+    retryPolicy: always("never"),
+    message: (self) =>
+      `The portal redirected the call to another host, ${self.location}: Bitrix24 does this when a portal's address changes. The call was not sent there (the webhook code or token would go with it); point the webhook URL or portal URL at the new address${where(self)}`
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `The portal redirected the call to another host, ${this.location}: Bitrix24 does this when a portal's address changes. The call was not sent there (the webhook code or token would go with it); point the webhook URL or portal URL at the new address${where(this)}`
-  }
-}
+) {}
+
+/** Why no retry can help a network error, when none can. */
+const hopeless = (self: { readonly code?: string | undefined; readonly loopback?: boolean | undefined }) =>
+  self.code === "ENOTFOUND"
+    ? "the host name does not resolve"
+    : self.code === "ECONNREFUSED" && self.loopback === true
+      ? "nothing listens on that port of this machine"
+      : undefined
 
 /**
  * The request or the response body could not travel (connection refused or reset, DNS, TLS). The
@@ -575,15 +422,21 @@ export class PortalMoved extends Schema.TaggedError<PortalMoved>("@im-recent/cli
  * @since 0.1.0
  * @category errors
  */
-export class NetworkError extends Schema.TaggedError<NetworkError>("@im-recent/client/Bitrix24Error/NetworkError")(
-  "NetworkError",
-  {
+export class NetworkError extends behaving(
+  Schema.TaggedError<NetworkError>(id("NetworkError"))("NetworkError", {
     ...callContext,
     description: Schema.String,
     /** The system error code, when the platform gave one: `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, … */
     code: Schema.optional(Schema.String),
     /** Whether the request went to a loopback host (`localhost`, `127.0.0.0/8`, `::1`). */
     loopback: Schema.optional(Schema.Boolean)
+  }),
+  {
+    retryPolicy: (self) => (hopeless(self) === undefined ? "idempotent" : "never"),
+    message: (self) => {
+      const why = hopeless(self)
+      return `Network error: ${self.description}${why === undefined ? "" : ` (${why}: not retried)`}${where(self)}`
+    }
   }
 ) {
   /**
@@ -592,28 +445,7 @@ export class NetworkError extends Schema.TaggedError<NetworkError>("@im-recent/c
    * @since 0.1.0
    */
   get hopeless(): string | undefined {
-    if (this.code === "ENOTFOUND") return "the host name does not resolve"
-    if (this.code === "ECONNREFUSED" && this.loopback === true) return "nothing listens on that port of this machine"
-    return undefined
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return this.hopeless === undefined ? "idempotent" : "never"
-  }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return this.hopeless === undefined
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const hopeless = this.hopeless
-    return `Network error: ${this.description}${hopeless === undefined ? "" : ` (${hopeless}: not retried)`}${where(this)}`
+    return hopeless(this)
   }
 }
 
@@ -624,29 +456,13 @@ export class NetworkError extends Schema.TaggedError<NetworkError>("@im-recent/c
  * @since 0.1.0
  * @category errors
  */
-export class Timeout extends Schema.TaggedError<Timeout>("@im-recent/client/Bitrix24Error/Timeout")("Timeout", {
-  ...callContext,
-  timeoutMillis: Schema.Number
-}) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "idempotent"
+export class Timeout extends behaving(
+  Schema.TaggedError<Timeout>(id("Timeout"))("Timeout", { ...callContext, timeoutMillis: Schema.Number }),
+  {
+    retryPolicy: always("idempotent"),
+    message: (self) => `No response within ${self.timeoutMillis} ms; the request was cancelled${where(self)}`
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return true
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `No response within ${this.timeoutMillis} ms; the request was cancelled${where(this)}`
-  }
-}
+) {}
 
 /**
  * Why a body was unusable: an HTML page (proxies, maintenance pages), text that is not JSON (or
@@ -658,6 +474,13 @@ export class Timeout extends Schema.TaggedError<Timeout>("@im-recent/client/Bitr
  */
 export const InvalidBodyReason = Schema.Literal("Html", "NotJson", "Empty", "UnexpectedJson", "Redirect")
 
+const bodyKinds: Record<Exclude<typeof InvalidBodyReason.Type, "Redirect">, string> = {
+  Html: "an HTML page",
+  Empty: "an empty body",
+  NotJson: "a body that is not valid JSON",
+  UnexpectedJson: "JSON that is neither a result nor an error envelope"
+}
+
 /**
  * The response body was not a Bitrix24 answer: `snippet` keeps its first characters (secrets
  * masked). Retried for idempotent calls when the status is 5xx or 429 (proxies and gateways) or 2xx
@@ -666,51 +489,26 @@ export const InvalidBodyReason = Schema.Literal("Html", "NotJson", "Empty", "Une
  * @since 0.1.0
  * @category errors
  */
-export class InvalidResponseBody extends Schema.TaggedError<InvalidResponseBody>(
-  "@im-recent/client/Bitrix24Error/InvalidResponseBody"
-)("InvalidResponseBody", {
-  ...callContext,
-  reason: InvalidBodyReason,
-  contentType: Schema.optional(Schema.String),
-  snippet: Schema.String
-}) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    const status = this.status
-    return status === undefined || status >= 500 || status === 429 || (status >= 200 && status < 300)
-      ? "idempotent"
-      : "never"
+export class InvalidResponseBody extends behaving(
+  Schema.TaggedError<InvalidResponseBody>(id("InvalidResponseBody"))("InvalidResponseBody", {
+    ...callContext,
+    reason: InvalidBodyReason,
+    contentType: Schema.optional(Schema.String),
+    snippet: Schema.String
+  }),
+  {
+    retryPolicy: ({ status }) =>
+      status === undefined || status >= 500 || status === 429 || (status >= 200 && status < 300)
+        ? "idempotent"
+        : "never",
+    message: (self) =>
+      self.reason === "Redirect"
+        ? `The server answered with a redirect the client cannot follow (${self.snippet === "" ? "no usable Location" : self.snippet})${where(self)}`
+        : `The server answered with ${bodyKinds[self.reason]}${self.contentType === undefined ? "" : ` (${self.contentType})`}: ${
+            self.snippet === "" ? "<empty>" : JSON.stringify(self.snippet)
+          }${where(self)}`
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return retryableBy(this.retryPolicy)
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    if (this.reason === "Redirect") {
-      return `The server answered with a redirect the client cannot follow (${
-        this.snippet === "" ? "no usable Location" : this.snippet
-      })${where(this)}`
-    }
-    const what =
-      this.reason === "Html"
-        ? "an HTML page"
-        : this.reason === "Empty"
-          ? "an empty body"
-          : this.reason === "NotJson"
-            ? "a body that is not valid JSON"
-            : "JSON that is neither a result nor an error envelope"
-    return `The server answered with ${what}${this.contentType === undefined ? "" : ` (${this.contentType})`}: ${
-      this.snippet === "" ? "<empty>" : JSON.stringify(this.snippet)
-    }${where(this)}`
-  }
-}
+) {}
 
 /**
  * One schema issue: where (`result[0].message.date`), what was expected, and the offending value
@@ -743,29 +541,13 @@ const renderIssues = (issues: ReadonlyArray<Issue>): string =>
  * @since 0.1.0
  * @category errors
  */
-export class DecodeError extends Schema.TaggedError<DecodeError>("@im-recent/client/Bitrix24Error/DecodeError")(
-  "DecodeError",
-  { ...callContext, issues: Schema.Array(Issue) }
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
+export class DecodeError extends behaving(
+  Schema.TaggedError<DecodeError>(id("DecodeError"))("DecodeError", { ...callContext, issues: Schema.Array(Issue) }),
+  {
+    retryPolicy: always("never"),
+    message: (self) => `The response does not match the expected shape: ${renderIssues(self.issues)}${where(self)}`
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `The response does not match the expected shape: ${renderIssues(this.issues)}${where(this)}`
-  }
-}
+) {}
 
 /**
  * The client refused to send a call: parameters that do not encode (an invalid dialog id, a
@@ -774,72 +556,18 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@im-recent/cli
  * @since 0.1.0
  * @category errors
  */
-export class InvalidParams extends Schema.TaggedError<InvalidParams>("@im-recent/client/Bitrix24Error/InvalidParams")(
-  "InvalidParams",
-  { ...callContext, issues: Schema.Array(Issue) }
-) {
-  /**
-   * @since 0.1.0
-   */
-  get retryPolicy(): RetryPolicy {
-    return "never"
+export class InvalidParams extends behaving(
+  Schema.TaggedError<InvalidParams>(id("InvalidParams"))("InvalidParams", {
+    ...callContext,
+    issues: Schema.Array(Issue)
+  }),
+  {
+    retryPolicy: always("never"),
+    message: (self) => `Invalid parameters, the call was not sent: ${renderIssues(self.issues)}${where(self)}`
   }
-  /**
-   * @since 0.1.0
-   */
-  get retryable(): boolean {
-    return false
-  }
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return `Invalid parameters, the call was not sent: ${renderIssues(this.issues)}${where(this)}`
-  }
-}
+) {}
 
-/**
- * The errors decoded from an `{ error, error_description }` envelope.
- *
- * @since 0.1.0
- * @category models
- */
-export type ApiError =
-  | QueryLimitExceeded
-  | OperationTimeLimit
-  | Overloaded
-  | AuthError
-  | OAuthError
-  | MethodNotFound
-  | ServerError
-  | PortalDeleted
-  | InvalidRequest
-  | BatchError
-  | MethodError
-  | UnknownApiError
-
-/**
- * Everything a call can fail with.
- *
- * @since 0.1.0
- * @category models
- */
-export type Bitrix24Error =
-  | ApiError
-  | PortalMoved
-  | NetworkError
-  | Timeout
-  | InvalidResponseBody
-  | DecodeError
-  | InvalidParams
-
-/**
- * The schema of {@link Bitrix24Error} (to persist or send errors).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Bitrix24Error = Schema.Union(
+const apiErrors = [
   QueryLimitExceeded,
   OperationTimeLimit,
   Overloaded,
@@ -851,28 +579,11 @@ export const Bitrix24Error = Schema.Union(
   InvalidRequest,
   BatchError,
   MethodError,
-  UnknownApiError,
-  PortalMoved,
-  NetworkError,
-  Timeout,
-  InvalidResponseBody,
-  DecodeError,
-  InvalidParams
-)
+  UnknownApiError
+] as const
 
-const classes = [
-  QueryLimitExceeded,
-  OperationTimeLimit,
-  Overloaded,
-  AuthError,
-  OAuthError,
-  MethodNotFound,
-  ServerError,
-  PortalDeleted,
-  InvalidRequest,
-  BatchError,
-  MethodError,
-  UnknownApiError,
+const callErrors = [
+  ...apiErrors,
   PortalMoved,
   NetworkError,
   Timeout,
@@ -882,10 +593,40 @@ const classes = [
 ] as const
 
 /**
+ * The errors decoded from an `{ error, error_description }` envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ApiError = InstanceType<(typeof apiErrors)[number]>
+
+/**
+ * Everything a call can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Bitrix24Error = InstanceType<(typeof callErrors)[number]>
+
+/**
+ * The schema of {@link Bitrix24Error} (to persist or send errors).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Bitrix24Error = Schema.Union(...callErrors)
+
+/**
  * @since 0.1.0
  * @category guards
  */
-export const isBitrix24Error = (u: unknown): u is Bitrix24Error => classes.some((cls) => u instanceof cls)
+export const isBitrix24Error = (u: unknown): u is Bitrix24Error => callErrors.some((cls) => u instanceof cls)
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isApiError = (u: unknown): u is ApiError => apiErrors.some((cls) => u instanceof cls)
 
 /**
  * Whether sending the call again can help: always for `safe` and `after-reset` errors, and for
@@ -899,6 +640,24 @@ export const isRetryable = (error: Bitrix24Error, idempotent = true): boolean =>
 
 const authReasons: ReadonlyMap<string, AuthReason> = new Map(AuthReason.literals.map((r) => [r.toUpperCase(), r]))
 const oauthReasons: ReadonlyMap<string, OAuthReason> = new Map(OAuthReason.literals.map((r) => [r.toUpperCase(), r]))
+
+/** The class of each documented code that has a class of its own (besides `OPERATION_TIME_LIMIT`). */
+const codeClasses = new Map(
+  (
+    [
+      ["QUERY_LIMIT_EXCEEDED", QueryLimitExceeded],
+      ["OVERLOAD_LIMIT", Overloaded],
+      ["INTERNAL_SERVER_ERROR", ServerError],
+      ["ERROR_UNEXPECTED_ANSWER", ServerError],
+      ["PORTAL_DELETED", PortalDeleted],
+      ["INVALID_REQUEST", InvalidRequest],
+      ["ERROR_BATCH_METHOD_NOT_ALLOWED", BatchError],
+      ["ERROR_BATCH_LENGTH_EXCEEDED", BatchError],
+      ["ERROR_METHOD_NOT_FOUND", MethodNotFound],
+      ["ERROR_MANIFEST_IS_NOT_AVAILABLE", MethodNotFound]
+    ] as const
+  ).map(([code, cls]) => [code as string, cls])
+)
 
 /**
  * Maps an error envelope to its error class. `source: "oauth"` reads the OAuth server's codes;
@@ -928,41 +687,18 @@ export const fromEnvelope = (
     description: envelope.error_description ?? ""
   }
   const upper = envelope.error.toUpperCase()
+  const oauthReason = oauthReasons.get(upper)
   if (context.source === "oauth") {
-    const reason = oauthReasons.get(upper)
-    return reason === undefined ? new UnknownApiError(fields) : new OAuthError({ ...fields, reason })
+    return oauthReason === undefined ? new UnknownApiError(fields) : new OAuthError({ ...fields, reason: oauthReason })
   }
   const known = ErrorEnvelope.lookup(envelope.error)
-  switch (known?.code) {
-    case "QUERY_LIMIT_EXCEEDED":
-      return new QueryLimitExceeded(fields)
-    case "OPERATION_TIME_LIMIT":
-      return new OperationTimeLimit({ ...fields, resetAt: context.resetAt })
-    case "OVERLOAD_LIMIT":
-      return new Overloaded(fields)
-    case "INTERNAL_SERVER_ERROR":
-    case "ERROR_UNEXPECTED_ANSWER":
-      return new ServerError(fields)
-    case "PORTAL_DELETED":
-      return new PortalDeleted(fields)
-    case "INVALID_REQUEST":
-      return new InvalidRequest(fields)
-    case "ERROR_BATCH_METHOD_NOT_ALLOWED":
-    case "ERROR_BATCH_LENGTH_EXCEEDED":
-      return new BatchError(fields)
-    case "ERROR_METHOD_NOT_FOUND":
-    case "ERROR_MANIFEST_IS_NOT_AVAILABLE":
-      return new MethodNotFound(fields)
-  }
+  if (known?.code === "OPERATION_TIME_LIMIT") return new OperationTimeLimit({ ...fields, resetAt: context.resetAt })
+  const codeClass = known === undefined ? undefined : codeClasses.get(known.code)
+  if (codeClass !== undefined) return new codeClass(fields)
   const authReason = authReasons.get(upper)
-  if (authReason !== undefined) {
-    return new AuthError({ ...fields, reason: authReason, credential: context.credential })
-  }
+  if (authReason !== undefined) return new AuthError({ ...fields, reason: authReason, credential: context.credential })
   if (known?.source === "method") return new MethodError(fields)
-  if (known?.source === "oauth") {
-    const reason = oauthReasons.get(upper)
-    if (reason !== undefined) return new OAuthError({ ...fields, reason })
-  }
+  if (known?.source === "oauth" && oauthReason !== undefined) return new OAuthError({ ...fields, reason: oauthReason })
   return new UnknownApiError(fields)
 }
 
@@ -973,15 +709,11 @@ export const fromEnvelope = (
  * @since 0.1.0
  * @category errors
  */
-export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>(
-  "@im-recent/client/Bitrix24Error/InvalidEndpoint"
-)("InvalidEndpoint", {
+export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>(id("InvalidEndpoint"))("InvalidEndpoint", {
   reason: Schema.Literal("HttpsRequired", "MalformedUrl", "MalformedWebhook"),
   description: Schema.String
 }) {
-  /**
-   * @since 0.1.0
-   */
+  /** @since 0.1.0 */
   override get message(): string {
     return this.description
   }
@@ -993,23 +725,12 @@ export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>(
  * @since 0.1.0
  * @category errors
  */
-export class TokenStoreError extends Schema.TaggedError<TokenStoreError>(
-  "@im-recent/client/Bitrix24Error/TokenStoreError"
-)("TokenStoreError", {
+export class TokenStoreError extends Schema.TaggedError<TokenStoreError>(id("TokenStoreError"))("TokenStoreError", {
   operation: Schema.Literal("load", "save"),
   description: Schema.String
 }) {
-  /**
-   * @since 0.1.0
-   */
+  /** @since 0.1.0 */
   override get message(): string {
     return `The token store failed to ${this.operation} the OAuth tokens: ${this.description}`
   }
 }
-
-/**
- * @since 0.1.0
- * @category guards
- */
-export const isApiError = (u: unknown): u is ApiError =>
-  Predicate.hasProperty(u, "code") && isBitrix24Error(u) && "description" in u

@@ -102,6 +102,15 @@ describe("Bitrix24Error", () => {
     assert.strictEqual(e5.description, "")
   })
 
+  it("isApiError is true for envelope errors only, whatever fields a transport error has", () => {
+    const context = { method: "m", requestId: "r" }
+    assert.isTrue(Bitrix24Error.isApiError(Bitrix24Error.fromEnvelope({ error: "QUERY_LIMIT_EXCEEDED" }, context)))
+    const network = new Bitrix24Error.NetworkError({ ...context, description: "connect refused", code: "ECONNREFUSED" })
+    assert.isTrue(Bitrix24Error.isBitrix24Error(network))
+    assert.isFalse(Bitrix24Error.isApiError(network))
+    assert.isFalse(Bitrix24Error.isApiError(new Bitrix24Error.TokenStoreError({ operation: "load", description: "x" })))
+  })
+
   it("round-trips through its schema", () => {
     const error = Bitrix24Error.fromEnvelope(
       { error: "ACCESS_ERROR", error_description: "You don't have permission to pin this chat" },
