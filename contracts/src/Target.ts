@@ -13,8 +13,8 @@ import {
   Bitrix24Auth,
   ImRecent,
   OperatingBudget,
-  RateLimiter,
-  RetryPolicy,
+  RequestThrottle,
+  RetrySchedule,
   TokenStore
 } from "@im-recent/client"
 import { RateLimit } from "@im-recent/domain"
@@ -94,7 +94,7 @@ export interface Target {
 
 /** The client as the suite uses it: retries off, so the first failure is what the test sees. */
 const clientOptions = (rateLimit?: RateLimit.Settings): Bitrix24.Options => ({
-  retry: RetryPolicy.none,
+  retry: RetrySchedule.none,
   rateLimit: rateLimit ?? RateLimit.make(10_000, 1_000)
 })
 
@@ -116,7 +116,7 @@ const endpointLayer = (webhookUrl: string) =>
  * Each client stack gets its own rate-limit buckets and operating budgets: a pause the client takes
  * after a provoked 429 must not hold up the next check.
  */
-const isolated = Layer.merge(RateLimiter.layerIsolated, OperatingBudget.layerIsolated)
+const isolated = Layer.merge(RequestThrottle.layerIsolated, OperatingBudget.layerIsolated)
 
 const webhookServices = (
   webhookUrl: string,

@@ -2,7 +2,7 @@
 // recent-widget.test.ts — your app code under test: a function that uses ImRecent
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, ImRecent, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, ImRecent, RetrySchedule } from "@im-recent/client"
 import { Replay, Stateful } from "@im-recent/contracts"
 import { RecentItem } from "@im-recent/domain"
 import { Effect, Layer, Redacted } from "effect"
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const client = (url: string) =>
   ImRecent.layer.pipe(
-    Layer.provideMerge(Bitrix24.layerWebhook(Redacted.make(url), { retry: RetryPolicy.none })),
+    Layer.provideMerge(Bitrix24.layerWebhook(Redacted.make(url), { retry: RetrySchedule.none })),
     Layer.provide(FetchHttpClient.layer)
   )
 

@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, layer } from "@effect/vitest"
-import { Bitrix24, ImRecent, OperatingBudget, RateLimiter, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, ImRecent, OperatingBudget, RequestThrottle, RetrySchedule } from "@im-recent/client"
 import { Stateful } from "@im-recent/contracts"
 import { RecentItem } from "@im-recent/domain"
 import { Effect, Either, Layer, Redacted } from "effect"
@@ -34,8 +34,8 @@ const mswLayer = Layer.scopedDiscard(
 
 const clientFor = (webhookUrl: string) =>
   ImRecent.layer.pipe(
-    Layer.provideMerge(Bitrix24.layerWebhook(Redacted.make(webhookUrl), { retry: RetryPolicy.none })),
-    Layer.provide(Layer.mergeAll(FetchHttpClient.layer, RateLimiter.layerIsolated, OperatingBudget.layerIsolated))
+    Layer.provideMerge(Bitrix24.layerWebhook(Redacted.make(webhookUrl), { retry: RetrySchedule.none })),
+    Layer.provide(Layer.mergeAll(FetchHttpClient.layer, RequestThrottle.layerIsolated, OperatingBudget.layerIsolated))
   )
 
 const webhook = portal.webhooks.find((hook) => hook.scopes.includes("im"))!

@@ -1,7 +1,7 @@
 // A TypeScript consumer of every published package, type-checked with moduleResolution "nodenext" and
 // skipLibCheck false: the published declarations must stand on their own.
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { Bitrix24, type Bitrix24Error, ImRecent, RecentSync, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, type Bitrix24Error, ImRecent, RecentSync, RetrySchedule } from "@im-recent/client"
 // @ts-expect-error internal modules are not part of the public surface
 import type * as Internal from "@im-recent/client/internal/http"
 import { Fixtures, Replay, Stateful } from "@im-recent/contracts"
@@ -27,7 +27,7 @@ export const live: Layer.Layer<ImRecent.ImRecent, Bitrix24Error.InvalidEndpoint,
   ImRecent.layer.pipe(
     Layer.provide(
       Bitrix24.layerWebhook(Redacted.make("https://example.bitrix24.com/rest/1/0123456789abcdef/"), {
-        retry: RetryPolicy.none
+        retry: RetrySchedule.none
       })
     )
   )

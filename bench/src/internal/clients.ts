@@ -9,7 +9,7 @@ import { B24Hook } from "@bitrix24/b24jssdk"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Bitrix24, type Bitrix24Error, ImRecent, RateLimiter, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, type Bitrix24Error, ImRecent, RequestThrottle, RetrySchedule } from "@im-recent/client"
 import type { RateLimit } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -78,9 +78,9 @@ export const oursLayer = (
   transport: Transport = "fetch"
 ): Layer.Layer<ImRecent.ImRecent, Bitrix24Error.InvalidEndpoint> =>
   ImRecent.layer.pipe(
-    Layer.provide(Bitrix24.layerWebhook(Redacted.make(webhookUrl), { rateLimit, retry: RetryPolicy.none })),
+    Layer.provide(Bitrix24.layerWebhook(Redacted.make(webhookUrl), { rateLimit, retry: RetrySchedule.none })),
     Layer.provide(transports[transport]),
-    Layer.provide(RateLimiter.layerIsolated)
+    Layer.provide(RequestThrottle.layerIsolated)
   )
 
 /**

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { Bitrix24, ImRecent, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, ImRecent, RetrySchedule } from "@im-recent/client"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
@@ -98,7 +98,7 @@ export const retryTimes: Effect.Effect<number> = Effect.map(
  * @since 0.1.0
  * @category utils
  */
-export const retryNotice = (retry: RetryPolicy.Retry, times: number): string =>
+export const retryNotice = (retry: RetrySchedule.Retry, times: number): string =>
   `${retry.method} failed, retrying up to ${times} ${times === 1 ? "time" : "times"}: ${retry.error.message}`
 
 /**
@@ -114,7 +114,7 @@ export const layerPortal = (
     Effect.map(retryTimes, (times) => {
       const transport = Bitrix24.layerConfig({
         ...options,
-        retry: options?.retry ?? RetryPolicy.exponential({ times }),
+        retry: options?.retry ?? RetrySchedule.exponential({ times }),
         onRetry: (retry) => (retry.attempt === 1 ? Console.error(retryNotice(retry, times)) : Effect.void)
       }).pipe(
         Layer.provide(FetchHttpClient.layer),

@@ -11,7 +11,7 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { Bitrix24, type Bitrix24Error, RateLimiter } from "@im-recent/client"
+import { Bitrix24, type Bitrix24Error, RequestThrottle } from "@im-recent/client"
 import { Emulator, Generator, type PortalState } from "@im-recent/emulator"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -81,11 +81,11 @@ export interface Service {
   /** The emulator's web handler, a `fetch`. */
   readonly fetch: typeof globalThis.fetch
   /**
-   * The client's request-rate buckets for this portal (its `RateLimiter.BucketRegistry`): every demo portal has the
+   * The client's request-rate buckets for this portal (its `RequestThrottle.BucketRegistry`): every demo portal has the
    * same origin, but each is a portal of its own, so clients of two demo portals (tests running side by side) do not
    * share one bucket.
    */
-  readonly buckets: RateLimiter.Registry
+  readonly buckets: RequestThrottle.Registry
   /** The incoming webhook of a user (one with the `im` scope). */
   readonly webhook: (userId: number) => Redacted.Redacted<string>
   /** Colleagues who can post to the viewer. */
@@ -177,8 +177,8 @@ export const make: Effect.Effect<Service, never, Scope.Scope> = Effect.gen(funct
     Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch))
   )
   const targets = targetsOf(state)
-  const buckets = RateLimiter.makeRegistry()
-  const ownBuckets = Layer.succeed(RateLimiter.BucketRegistry, buckets)
+  const buckets = RequestThrottle.makeRegistry()
+  const ownBuckets = Layer.succeed(RequestThrottle.BucketRegistry, buckets)
 
   const post = (userId: number, dialogId: string, text: string) =>
     Effect.flatMap(Bitrix24.Bitrix24, (bitrix) =>
@@ -241,7 +241,7 @@ export const layerBitrix24 = (options?: Bitrix24.Options): Layer.Layer<Bitrix24.
       Bitrix24.layerWebhook(demo.webhook(viewer), options).pipe(
         Layer.provide(FetchHttpClient.layer),
         Layer.provide(Layer.succeed(FetchHttpClient.Fetch, demo.fetch)),
-        Layer.provide(Layer.succeed(RateLimiter.BucketRegistry, demo.buckets)),
+        Layer.provide(Layer.succeed(RequestThrottle.BucketRegistry, demo.buckets)),
         Layer.orDie // a webhook from the generated state always parses
       )
     )

@@ -7,12 +7,12 @@
  *
  * 1. the method waits while its operating-time budget is paused (`OperatingBudget`);
  * 2. the request waits for room in the portal's leaky bucket, shared by every client of that portal in
- *    the process (`RateLimiter`);
+ *    the process (`RequestThrottle`);
  * 3. the answer is read whole within the timeout (60 s; the request is aborted past it), and the
  *    `{ error, error_description }` envelope is decoded before anything else, whatever the status;
  *    other bodies are decoded with `schema`;
  * 4. an `expired_token`/`invalid_token` renews the OAuth token (single-flight) and resends once;
- * 5. retryable errors are retried on one replaceable schedule (`RetryPolicy`): a
+ * 5. retryable errors are retried on one replaceable schedule (`RetrySchedule`): a
  *    `QUERY_LIMIT_EXCEEDED` also fills the local bucket, an `OPERATION_TIME_LIMIT` pauses the method
  *    until its reset time; an unresolvable host, or a refused connection to a loopback host, fails at
  *    once (`NetworkError.hopeless`). `onRetry` hears about each retry.
@@ -54,8 +54,8 @@ import { makeMasker } from "./internal/secrets.js"
 import { withSpan } from "./internal/tracing.js"
 import { userAgent } from "./internal/version.js"
 import * as OperatingBudget from "./OperatingBudget.js"
-import * as RateLimiter from "./RateLimiter.js"
-import * as RetryPolicy from "./RetryPolicy.js"
+import * as RequestThrottle from "./RequestThrottle.js"
+import * as RetrySchedule from "./RetrySchedule.js"
 
 /**
  * @since 0.1.0
@@ -64,8 +64,8 @@ import * as RetryPolicy from "./RetryPolicy.js"
 export interface Options {
   /** The portal's request-rate limit (default `RateLimit.standard` of `@im-recent/domain`: 50 at once, then 2/s). */
   readonly rateLimit?: RateLimit.Settings | undefined
-  /** The retry schedule (default `RetryPolicy.defaultSchedule`; `RetryPolicy.none` disables retries). */
-  readonly retry?: RetryPolicy.RetrySchedule | undefined
+  /** The retry schedule (default `RetrySchedule.defaultSchedule`; `RetrySchedule.none` disables retries). */
+  readonly retry?: RetrySchedule.RetrySchedule | undefined
   /** The per-request timeout (default 60 s, the server's own cap). */
   readonly timeout?: Duration.DurationInput | undefined
   /** The operating-time budget (default 480 s, pause at 90 %). */
@@ -78,8 +78,8 @@ export interface Options {
    * saving switches. Without it a 2-hour margin is kept (`RecentQuery.latestClampBound`).
    */
   readonly timeZone?: DateTime.TimeZone | undefined
-  /** Runs before each retry of a failed call, e.g. to tell a waiting user (see `RetryPolicy.Retry`). */
-  readonly onRetry?: ((retry: RetryPolicy.Retry) => Effect.Effect<void>) | undefined
+  /** Runs before each retry of a failed call, e.g. to tell a waiting user (see `RetrySchedule.Retry`). */
+  readonly onRetry?: ((retry: RetrySchedule.Retry) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -116,7 +116,7 @@ export interface Service {
     options?: CallOptions
   ) => Effect.Effect<A, Bitrix24Error>
   /** The portal's shared bucket. */
-  readonly bucket: RateLimiter.Bucket
+  readonly bucket: RequestThrottle.Bucket
   /** This caller's operating budgets. */
   readonly budget: OperatingBudget.Tracker
 }
@@ -144,14 +144,14 @@ export const make = (
     const client = (options?.transformClient ?? ((c: HttpClient.HttpClient) => c))(yield* HttpClient.HttpClient).pipe(
       HttpClient.withTracerDisabledWhen(() => true)
     )
-    const bucket = (yield* RateLimiter.BucketRegistry).bucket(auth.origin, options?.rateLimit ?? RateLimit.standard)
+    const bucket = (yield* RequestThrottle.BucketRegistry).bucket(auth.origin, options?.rateLimit ?? RateLimit.standard)
     const budget = (yield* OperatingBudget.TrackerRegistry).tracker(
       `${auth.portal} ${auth.identity}`,
       OperatingBudget.settings(options?.operating)
     )
     const timeout = Duration.decode(options?.timeout ?? Duration.seconds(60))
     const requestInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
-    const schedule = options?.retry ?? RetryPolicy.defaultSchedule
+    const schedule = options?.retry ?? RetrySchedule.defaultSchedule
     const mask = makeMasker(auth.secrets)
 
     const send = <A, I>(
@@ -373,7 +373,7 @@ export const optionsConfig: Config.Config<Options> = Config.all({
       timeZone: Option.getOrUndefined(c.timeZone),
       retry: Option.match(c.retryTimes, {
         onNone: () => undefined,
-        onSome: (times) => RetryPolicy.exponential({ times })
+        onSome: (times) => RetrySchedule.exponential({ times })
       })
     })
   )

@@ -48,23 +48,24 @@ export * as ImRecent from "./ImRecent.js"
  */
 export * as OperatingBudget from "./OperatingBudget.js"
 /**
- * The portal's request-rate limit, mirrored on the client: one leaky bucket per portal.
- *
- * @since 0.1.0
- */
-export * as RateLimiter from "./RateLimiter.js"
-/**
  * Keeps a local snapshot of the recent list current: a full load, then deltas.
  *
  * @since 0.1.0
  */
 export * as RecentSync from "./RecentSync.js"
 /**
+ * Holds each request back until the portal's request-rate limit (`RateLimit` of the domain) has room for it: one
+ * leaky bucket per portal, shared by every client in the process.
+ *
+ * @since 0.1.0
+ */
+export * as RequestThrottle from "./RequestThrottle.js"
+/**
  * The retry schedule of Bitrix24 calls.
  *
  * @since 0.1.0
  */
-export * as RetryPolicy from "./RetryPolicy.js"
+export * as RetrySchedule from "./RetrySchedule.js"
 /**
  * Where `RecentSync` keeps its snapshot.
  *

@@ -1,13 +1,13 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Auth, Bitrix24Error, RetryPolicy, TokenStore } from "@im-recent/client"
+import { Bitrix24, Bitrix24Auth, Bitrix24Error, RetrySchedule, TokenStore } from "@im-recent/client"
 import { RecentGet } from "@im-recent/domain"
 import { DateTime, Effect, Either, Exit, Fiber, Layer, Option, Redacted, Schema, TestClock } from "effect"
 import { HttpResponse } from "msw"
 import * as Msw from "./support/Msw.js"
 
 /** 1 s, 2 s, 4 s, no jitter: retry times are exact under the TestClock. */
-const exactRetry = RetryPolicy.exponential({ base: "1 second", factor: 2, jitter: false, times: 3 })
+const exactRetry = RetrySchedule.exponential({ base: "1 second", factor: 2, jitter: false, times: 3 })
 
 const documented = Msw.fixture<Msw.WireGet>("im.recent.get.en.json")
 
@@ -178,7 +178,7 @@ describe("Bitrix24", () => {
         const text = JSON.stringify(documented).slice(0, 300)
         const portal = yield* Msw.fakePortal(() => new Response(text, { status: 200 }))
         const error = yield* Effect.flip(
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetryPolicy.none })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetrySchedule.none })))
         )
         assert.instanceOf(error, Bitrix24Error.InvalidResponseBody)
         assert.strictEqual(error.reason, "NotJson")
@@ -192,12 +192,12 @@ describe("Bitrix24", () => {
       Effect.gen(function* () {
         const empty = yield* Msw.fakePortal(() => new Response("", { status: 500 }))
         const e1 = yield* Effect.flip(
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(empty, { retry: RetryPolicy.none })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(empty, { retry: RetrySchedule.none })))
         )
         assert.isTrue(e1._tag === "InvalidResponseBody" && e1.reason === "Empty" && e1.status === 500)
         const odd = yield* Msw.fakePortal(() => Msw.json({ message: "nope" }, 404))
         const e2 = yield* Effect.flip(
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(odd, { retry: RetryPolicy.none })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(odd, { retry: RetrySchedule.none })))
         )
         assert.isTrue(e2._tag === "InvalidResponseBody" && e2.reason === "UnexpectedJson" && !e2.retryable)
       }).pipe(Effect.provide(Msw.layer))
@@ -317,7 +317,7 @@ describe("Bitrix24", () => {
       Effect.gen(function* () {
         const portal = yield* Msw.fakePortal(() => HttpResponse.error())
         const error = yield* Effect.flip(
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetryPolicy.none })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetrySchedule.none })))
         )
         assert.instanceOf(error, Bitrix24Error.NetworkError)
         assert.strictEqual(error.status, undefined)
@@ -366,7 +366,7 @@ describe("Bitrix24", () => {
             : Msw.envelope(429, "OPERATION_TIME_LIMIT")
         )
         const error = yield* Effect.zipRight(Msw.callGet(), Effect.flip(Msw.callGet())).pipe(
-          Effect.provide(Msw.webhookLayer(known, { retry: RetryPolicy.none }))
+          Effect.provide(Msw.webhookLayer(known, { retry: RetrySchedule.none }))
         )
         assert.instanceOf(error, Bitrix24Error.OperationTimeLimit)
         assert.strictEqual(Option.getOrThrow(Option.fromNullable(error.resetAt)).epochMillis, 30_000)
@@ -454,7 +454,7 @@ describe("Bitrix24", () => {
       Effect.gen(function* () {
         const state = { aborted: false, started: 0 }
         const fiber = yield* Effect.fork(
-          Effect.flip(Msw.callGet().pipe(Effect.provide(layerWith(hanging(state), { retry: RetryPolicy.none }))))
+          Effect.flip(Msw.callGet().pipe(Effect.provide(layerWith(hanging(state), { retry: RetrySchedule.none }))))
         )
         yield* Msw.awaitSleep(60_000)
         yield* TestClock.adjust("59 seconds")

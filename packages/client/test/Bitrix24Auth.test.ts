@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Auth, Bitrix24Error, RetryPolicy, TokenStore } from "@im-recent/client"
+import { Bitrix24, Bitrix24Auth, Bitrix24Error, RetrySchedule, TokenStore } from "@im-recent/client"
 import { RateLimit } from "@im-recent/domain"
 import { DateTime, Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { HttpResponse, http } from "msw"
@@ -73,7 +73,7 @@ const oauthLayer = (
         expiresAt: options?.expiresAt
       })
     },
-    { rateLimit: RateLimit.make(1000, 100), retry: RetryPolicy.none, ...options?.transport }
+    { rateLimit: RateLimit.make(1000, 100), retry: RetrySchedule.none, ...options?.transport }
   ).pipe(Layer.provide(FetchHttpClient.layer))
 
 describe("Bitrix24Auth (OAuth)", () => {
@@ -219,7 +219,7 @@ describe("Bitrix24Auth (OAuth)", () => {
         return [first, second] as const
       })
       const [first, second] = yield* program.pipe(
-        Effect.provide(oauthLayer(portal, server, { transport: { retry: RetryPolicy.defaultSchedule } }))
+        Effect.provide(oauthLayer(portal, server, { transport: { retry: RetrySchedule.defaultSchedule } }))
       )
       assert.instanceOf(first, Bitrix24Error.OAuthError)
       assert.strictEqual(first.reason, "invalid_grant")
@@ -250,7 +250,7 @@ describe("Bitrix24Auth (OAuth)", () => {
     Effect.gen(function* () {
       const portal = yield* strictPortal
       const server = yield* oauthServer((_, i) => (i === 0 ? HttpResponse.error() : Msw.json(tokenResponse(0))))
-      const retry = RetryPolicy.exponential({ base: "1 second", jitter: false, times: 2 })
+      const retry = RetrySchedule.exponential({ base: "1 second", jitter: false, times: 2 })
       const fiber = yield* Effect.fork(
         Msw.callGet().pipe(
           Effect.provide(oauthLayer(portal, server, { expiresAt: DateTime.unsafeMake(0), transport: { retry } }))
@@ -290,7 +290,7 @@ describe("Bitrix24Auth (OAuth)", () => {
                 refreshToken: Redacted.make(OLD_REFRESH)
               })
             },
-            { retry: RetryPolicy.none }
+            { retry: RetrySchedule.none }
           ).pipe(Layer.provide(FetchHttpClient.layer))
         )
       )

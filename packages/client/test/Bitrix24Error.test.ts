@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24Error, RetryPolicy } from "@im-recent/client"
+import { Bitrix24Error, RetrySchedule } from "@im-recent/client"
 import { ErrorEnvelope } from "@im-recent/domain"
 import { DateTime, Effect, Schema } from "effect"
 import * as Msw from "./support/Msw.js"
@@ -139,7 +139,7 @@ describe("Bitrix24Error", () => {
             Msw.envelope(row.http_status, row.error, row.error_description_text)
           )
           const error = yield* Effect.flip(
-            Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetryPolicy.none })))
+            Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetrySchedule.none })))
           )
           assert.strictEqual(error._tag, expectedTag[row.error], row.error)
           assert.isTrue(Bitrix24Error.isBitrix24Error(error))
@@ -174,7 +174,7 @@ describe("Bitrix24Error", () => {
           const body = Msw.fixture<Msw.WireError>(file)
           const portal = yield* Msw.fakePortal(() => Msw.json(body, status))
           const error = yield* Effect.flip(
-            Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetryPolicy.none })))
+            Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetrySchedule.none })))
           )
           assert.strictEqual(error._tag, tag, file)
           if (!Bitrix24Error.isApiError(error)) return assert.fail(file)
@@ -191,7 +191,7 @@ describe("Bitrix24Error", () => {
       Effect.gen(function* () {
         const portal = yield* Msw.fakePortal(() => Msw.envelope(200, "QUERY_LIMIT_EXCEEDED", "Too many requests"))
         const error = yield* Effect.flip(
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetryPolicy.none })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetrySchedule.none })))
         )
         assert.instanceOf(error, Bitrix24Error.QueryLimitExceeded)
         assert.strictEqual(error.status, 200)

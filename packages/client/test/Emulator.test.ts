@@ -10,9 +10,9 @@ import {
   type Bitrix24Error,
   ImRecent,
   OperatingBudget,
-  RateLimiter,
   RecentSync,
-  RetryPolicy
+  RequestThrottle,
+  RetrySchedule
 } from "@im-recent/client"
 import { RateLimit, RecentItem } from "@im-recent/domain"
 import { Emulator, NodeServer } from "@im-recent/emulator"
@@ -41,7 +41,7 @@ const client = (options: Bitrix24.Options) =>
       ImRecent.layer.pipe(
         Layer.provideMerge(Bitrix24.layerWebhook(Redacted.make(url), options)),
         Layer.provide(
-          Layer.mergeAll(NodeHttpClient.layerUndici, RateLimiter.layerIsolated, OperatingBudget.layerIsolated)
+          Layer.mergeAll(NodeHttpClient.layerUndici, RequestThrottle.layerIsolated, OperatingBudget.layerIsolated)
         )
       )
     )
@@ -72,7 +72,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
       assert.strictEqual(time.date_start.zone._tag, "Offset")
       for (const item of items) assert.deepStrictEqual(item.date_update.zone, time.date_start.zone)
     }).pipe(
-      Effect.provide(client({ retry: RetryPolicy.none }).pipe(Layer.provideMerge(emulator({ rateLimit: false }))))
+      Effect.provide(client({ retry: RetrySchedule.none }).pipe(Layer.provideMerge(emulator({ rateLimit: false }))))
     )
   )
 
@@ -94,7 +94,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
         assert.strictEqual(elapsed, 7_000)
       }).pipe(
         Effect.provide(
-          client({ retry: RetryPolicy.none, rateLimit: RateLimit.make(5, 1) }).pipe(
+          client({ retry: RetrySchedule.none, rateLimit: RateLimit.make(5, 1) }).pipe(
             Layer.provideMerge(emulator({ rateLimit: { burst: 5, drainPerSecond: 1 } }))
           )
         )
@@ -114,7 +114,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
       assert.strictEqual(refused, 7)
     }).pipe(
       Effect.provide(
-        client({ retry: RetryPolicy.none, rateLimit: RateLimit.make(1_000, 1_000) }).pipe(
+        client({ retry: RetrySchedule.none, rateLimit: RateLimit.make(1_000, 1_000) }).pipe(
           Layer.provideMerge(emulator({ rateLimit: { burst: 5, drainPerSecond: 1 } }))
         )
       )
@@ -137,7 +137,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
       )
       assert.isTrue(delta.items[0]!.pinned)
     }).pipe(
-      Effect.provide(client({ retry: RetryPolicy.none }).pipe(Layer.provideMerge(emulator({ rateLimit: false }))))
+      Effect.provide(client({ retry: RetrySchedule.none }).pipe(Layer.provideMerge(emulator({ rateLimit: false }))))
     )
   )
 
@@ -180,7 +180,7 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
     }).pipe(
       Effect.provide(
         RecentSync.layerMemory({ interval: "5 seconds" }).pipe(
-          Layer.provideMerge(client({ retry: RetryPolicy.none })),
+          Layer.provideMerge(client({ retry: RetrySchedule.none })),
           Layer.provideMerge(emulator({ rateLimit: false }))
         )
       )
@@ -199,9 +199,9 @@ describe("the client against the emulator over loopback (NodeHttpClient)", () =>
       const callWith = (url: string, method: string) =>
         Effect.flatMap(Bitrix24.Bitrix24, (bitrix) => bitrix.call(method, {}, Schema.Unknown)).pipe(
           Effect.provide(
-            Bitrix24.layerWebhook(Redacted.make(url), { retry: RetryPolicy.none }).pipe(
+            Bitrix24.layerWebhook(Redacted.make(url), { retry: RetrySchedule.none }).pipe(
               Layer.provide(
-                Layer.mergeAll(NodeHttpClient.layerUndici, RateLimiter.layerIsolated, OperatingBudget.layerIsolated)
+                Layer.mergeAll(NodeHttpClient.layerUndici, RequestThrottle.layerIsolated, OperatingBudget.layerIsolated)
               )
             )
           )

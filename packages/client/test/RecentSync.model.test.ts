@@ -16,7 +16,7 @@
  */
 import { FetchHttpClient, HttpApp } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, ImRecent, OperatingBudget, RateLimiter, RecentSync, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, ImRecent, OperatingBudget, RecentSync, RequestThrottle, RetrySchedule } from "@im-recent/client"
 import { RecentItem, RecentQuery } from "@im-recent/domain"
 import { Emulator, Generator, type PortalState } from "@im-recent/emulator"
 import { DateTime, Effect, FastCheck as fc, Layer, Option, Redacted, Schema, TestClock } from "effect"
@@ -113,12 +113,12 @@ const clientOf = (
     const hook = state.webhooks.find((h) => h.userId === USER && h.scopes.includes("im"))!
     const transport = Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/${USER}/${hook.code}/`), {
       rateLimit: { burst: 1_000_000, drainPerSecond: 1_000_000 },
-      retry: RetryPolicy.none,
+      retry: RetrySchedule.none,
       timeZone: options.timeZone
     }).pipe(
       Layer.provide(FetchHttpClient.layer),
       Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)),
-      Layer.provide(Layer.mergeAll(RateLimiter.layerIsolated, OperatingBudget.layerIsolated))
+      Layer.provide(Layer.mergeAll(RequestThrottle.layerIsolated, OperatingBudget.layerIsolated))
     )
     return RecentSync.layerMemory(options.sync).pipe(Layer.provideMerge(ImRecent.layer), Layer.provide(transport))
   })

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Error, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, Bitrix24Error, RetrySchedule } from "@im-recent/client"
 import { RecentGet } from "@im-recent/domain"
 import { Effect, Layer, Redacted } from "effect"
 
@@ -68,7 +68,7 @@ const ok = JSON.stringify({
 })
 
 /** A short retry schedule: a retried error would show up as more requests. */
-const retry = RetryPolicy.exponential({ base: "5 millis", jitter: false, times: 2 })
+const retry = RetrySchedule.exponential({ base: "5 millis", jitter: false, times: 2 })
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["fetch", FetchHttpClient.layer],

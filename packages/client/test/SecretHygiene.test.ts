@@ -1,7 +1,7 @@
 import { inspect } from "node:util"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Auth, ImRecent, RetryPolicy, TokenStore } from "@im-recent/client"
+import { Bitrix24, Bitrix24Auth, ImRecent, RetrySchedule, TokenStore } from "@im-recent/client"
 import { RateLimit, RecentGet } from "@im-recent/domain"
 import {
   Cause,
@@ -198,7 +198,7 @@ describe("secret hygiene", () => {
         yield* sweep(
           sink,
           label,
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetryPolicy.none })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(portal, { retry: RetrySchedule.none })))
         )
         // the secret did travel: the sweep is meaningful
         assert.strictEqual(portal.requests[0]!.url.toString(), url(portal.host))
@@ -213,7 +213,7 @@ describe("secret hygiene", () => {
         sweep(
           sink,
           "retry",
-          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(retried, { retry: RetryPolicy.defaultSchedule })))
+          Msw.callGet().pipe(Effect.provide(Msw.webhookLayer(retried, { retry: RetrySchedule.defaultSchedule })))
         )
       )
       yield* retried.awaitRequests(1)
@@ -227,7 +227,7 @@ describe("secret hygiene", () => {
           init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))
         )) as typeof fetch
       const timeoutLayer = Bitrix24.layerWebhook(Redacted.make(`https://${Msw.uniqueHost()}/rest/1/${WEBHOOK_CODE}/`), {
-        retry: RetryPolicy.none,
+        retry: RetrySchedule.none,
         timeout: "5 seconds"
       }).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(Layer.succeed(FetchHttpClient.Fetch, hanging)))
       const timing = yield* Effect.fork(sweep(sink, "timeout", Msw.callGet().pipe(Effect.provide(timeoutLayer))))
@@ -333,7 +333,7 @@ describe("secret hygiene", () => {
             clientSecret: Redacted.make(CLIENT_SECRET),
             tokens: TokenStore.tokens({ accessToken: Redacted.make(ACCESS), refreshToken: Redacted.make(REFRESH) })
           },
-          { retry: RetryPolicy.none, rateLimit: RateLimit.make(100, 100) }
+          { retry: RetrySchedule.none, rateLimit: RateLimit.make(100, 100) }
         ).pipe(Layer.provide(FetchHttpClient.layer))
         yield* sweep(
           sink,

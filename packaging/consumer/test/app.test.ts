@@ -2,7 +2,7 @@
 // responses, and documented errors on demand), with the real client over FetchHttpClient.
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, ImRecent, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, ImRecent, RetrySchedule } from "@im-recent/client"
 import { Replay } from "@im-recent/contracts"
 import { Effect, Layer, Redacted } from "effect"
 import { setupServer } from "msw/node"
@@ -20,7 +20,7 @@ const chatCount = Effect.map(
 
 const AppTest = ImRecent.layer.pipe(
   Layer.provide(
-    Bitrix24.layerWebhook(Redacted.make(`${baseUrl}/rest/1/0123456789abcdef/`), { retry: RetryPolicy.none })
+    Bitrix24.layerWebhook(Redacted.make(`${baseUrl}/rest/1/0123456789abcdef/`), { retry: RetrySchedule.none })
   ),
   Layer.provide(FetchHttpClient.layer)
 )

@@ -4,7 +4,7 @@
  */
 import { FetchHttpClient } from "@effect/platform"
 import * as HttpApp from "@effect/platform/HttpApp"
-import { Bitrix24, OperatingBudget, RateLimiter, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, OperatingBudget, RequestThrottle, RetrySchedule } from "@im-recent/client"
 import { Emulator, type PortalState } from "@im-recent/emulator"
 import { Effect, Layer, Redacted } from "effect"
 
@@ -43,14 +43,14 @@ export const make = (state: PortalState.PortalState, startAt: string) =>
       handler(new Request(input, init))) as typeof globalThis.fetch
     const transport = (userId: number) =>
       Bitrix24.layerWebhook(Redacted.make(`${emulator.publicUrl}/rest/${userId}/${codeOf(userId)}/`), {
-        retry: RetryPolicy.none
+        retry: RetrySchedule.none
       }).pipe(
         Layer.orDie,
         Layer.provide(FetchHttpClient.layer),
         Layer.provide(
           Layer.mergeAll(
             Layer.succeed(FetchHttpClient.Fetch, fetch),
-            RateLimiter.layerIsolated,
+            RequestThrottle.layerIsolated,
             OperatingBudget.layerIsolated
           )
         )

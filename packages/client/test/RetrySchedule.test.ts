@@ -1,11 +1,11 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, Bitrix24Error, RetryPolicy } from "@im-recent/client"
+import { Bitrix24, Bitrix24Error, RetrySchedule } from "@im-recent/client"
 import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import * as Msw from "./support/Msw.js"
 
 /** 1 s, 2 s, 4 s, no jitter: retry times are exact under the TestClock. */
-const exactRetry = RetryPolicy.exponential({ base: "1 second", factor: 2, jitter: false, times: 3 })
+const exactRetry = RetrySchedule.exponential({ base: "1 second", factor: 2, jitter: false, times: 3 })
 
 /** A `fetch` that fails as Node's does when the connection cannot be made (`TypeError` with the system error). */
 const unreachable = (code: string) => {
@@ -18,7 +18,7 @@ const unreachable = (code: string) => {
   return { calls, fetch }
 }
 
-const transport = (url: string, fetch: typeof globalThis.fetch, retries: Array<RetryPolicy.Retry>) =>
+const transport = (url: string, fetch: typeof globalThis.fetch, retries: Array<RetrySchedule.Retry>) =>
   Bitrix24.layerWebhook(Redacted.make(url), {
     retry: exactRetry,
     onRetry: (retry) => Effect.sync(() => void retries.push(retry))
@@ -34,7 +34,7 @@ describe("unreachable portals", () => {
         ["https://no-such-portal.invalid/rest/1/s3cretc0de/", "ENOTFOUND"]
       ] as const) {
         const { calls, fetch } = unreachable(code)
-        const retries: Array<RetryPolicy.Retry> = []
+        const retries: Array<RetrySchedule.Retry> = []
         // the TestClock never moves here: a retry would wait forever
         const error = yield* Effect.flip(Msw.callGet().pipe(Effect.provide(transport(url, fetch, retries))))
         assert.strictEqual(calls.length, 1, url)
@@ -53,7 +53,7 @@ describe("unreachable portals", () => {
   it.effect("a remote host refusing the connection is retried on the schedule, and onRetry hears of each retry", () =>
     Effect.gen(function* () {
       const { calls, fetch } = unreachable("ECONNREFUSED")
-      const retries: Array<RetryPolicy.Retry> = []
+      const retries: Array<RetrySchedule.Retry> = []
       const fiber = yield* Effect.fork(
         Msw.callGet().pipe(Effect.provide(transport("https://portal.example.com/rest/1/s3cretc0de/", fetch, retries)))
       )
@@ -82,7 +82,7 @@ describe("unreachable portals", () => {
 
   it.effect("onRetry is not called for errors that are not retried, nor after the last attempt", () =>
     Effect.gen(function* () {
-      const retries: Array<RetryPolicy.Retry> = []
+      const retries: Array<RetrySchedule.Retry> = []
       const refusing = (() => Promise.resolve(Msw.envelope(401, "INVALID_CREDENTIALS"))) as typeof globalThis.fetch
       const error = yield* Effect.flip(
         Msw.callGet().pipe(Effect.provide(transport("https://portal.example.com/rest/1/c0de/", refusing, retries)))

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { type Bitrix24, RateLimiter } from "@im-recent/client"
+import { type Bitrix24, RequestThrottle } from "@im-recent/client"
 import { RateLimit } from "@im-recent/domain"
 import { Clock, Effect, Exit, Fiber, FastCheck as fc, Layer, TestClock } from "effect"
 import * as Msw from "./support/Msw.js"
@@ -16,7 +16,7 @@ const serverRejections = (settings: RateLimit.Settings, arrivals: ReadonlyArray<
   return rejected
 }
 
-describe("RateLimiter", () => {
+describe("RequestThrottle", () => {
   it.effect("X=3, Y=1: three requests at once, then one per second (through the transport)", () =>
     Effect.gen(function* () {
       const portal = yield* Msw.fakePortal(() => Msw.ok([]))
@@ -87,7 +87,7 @@ describe("RateLimiter", () => {
       const portal = yield* Msw.fakePortal(() => Msw.ok([]))
       const options = { rateLimit: RateLimit.make(1, 1) }
       const isolated = (effect: Effect.Effect<unknown, unknown, Bitrix24.Bitrix24>) =>
-        effect.pipe(Effect.provide(Msw.webhookLayer(portal, options)), Effect.provide(RateLimiter.layerIsolated))
+        effect.pipe(Effect.provide(Msw.webhookLayer(portal, options)), Effect.provide(RequestThrottle.layerIsolated))
       yield* Effect.all([isolated(Msw.callGet()), isolated(Msw.callGet())], { concurrency: "unbounded" })
       assert.deepStrictEqual(
         portal.requests.map((r) => r.at),
@@ -98,7 +98,7 @@ describe("RateLimiter", () => {
 
   it.effect("after saturate (a QUERY_LIMIT_EXCEEDED from elsewhere) the next request waits 1/Y", () =>
     Effect.gen(function* () {
-      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimit.make(5, 4))
+      const bucket = RequestThrottle.unsafeMakeBucket("k", RateLimit.make(5, 4))
       yield* bucket.saturate
       const fiber = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
       yield* Msw.awaitSleep(250)
@@ -109,7 +109,7 @@ describe("RateLimiter", () => {
 
   it.effect("a request counts until its response arrives (conservative for in-flight requests)", () =>
     Effect.gen(function* () {
-      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimit.make(1, 1))
+      const bucket = RequestThrottle.unsafeMakeBucket("k", RateLimit.make(1, 1))
       const slow = bucket.withSlot(Effect.sleep("5 seconds"))
       const first = yield* Effect.fork(slow)
       const second = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
@@ -125,7 +125,7 @@ describe("RateLimiter", () => {
 
   it.effect("an interrupted waiter leaves the queue; the next caller gets its slot", () =>
     Effect.gen(function* () {
-      const bucket = RateLimiter.unsafeMakeBucket("k", RateLimit.make(1, 1))
+      const bucket = RequestThrottle.unsafeMakeBucket("k", RateLimit.make(1, 1))
       yield* bucket.withSlot(Effect.void)
       const waiting = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
       const next = yield* Effect.fork(bucket.withSlot(Clock.currentTimeMillis))
@@ -149,7 +149,7 @@ describe("RateLimiter", () => {
     ({ burst, drain, issues }) =>
       Effect.gen(function* () {
         const settings = RateLimit.make(burst, drain)
-        const bucket = RateLimiter.unsafeMakeBucket("prop", settings)
+        const bucket = RequestThrottle.unsafeMakeBucket("prop", settings)
         const sorted = [...issues].sort((a, b) => a - b)
         const admitted: Array<number> = []
         // requests are issued in order (one fiber per request, each starting at its issue time)

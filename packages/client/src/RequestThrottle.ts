@@ -1,7 +1,6 @@
 /**
- * The portal's request-rate limit (`RateLimit` of `@im-recent/domain`), kept on the client: one leaky bucket per
- * portal, shared by every client instance in the process, that holds each request back until the server would accept
- * it.
+ * Holds each request back until the portal's request-rate limit (`RateLimit` of `@im-recent/domain`) has room for it:
+ * one leaky bucket per portal, shared by every client instance in the process.
  *
  * The client runs the server's arithmetic, conservatively for requests in flight: a request counts fully from the
  * moment it is admitted until its response arrives, and only then starts draining (the server counted it at some
@@ -157,7 +156,7 @@ export const makeRegistry = (): Registry => {
  * @since 0.1.0
  * @category registry
  */
-export const globalRegistry: Registry = globalValue("@im-recent/client/RateLimiter/globalRegistry", makeRegistry)
+export const globalRegistry: Registry = globalValue("@im-recent/client/RequestThrottle/globalRegistry", makeRegistry)
 
 /**
  * The registry in use: {@link globalRegistry} by default; provide another (e.g. {@link layerIsolated})
@@ -167,7 +166,7 @@ export const globalRegistry: Registry = globalValue("@im-recent/client/RateLimit
  * @category registry
  */
 export class BucketRegistry extends Context.Reference<BucketRegistry>()(
-  "@im-recent/client/RateLimiter/BucketRegistry",
+  "@im-recent/client/RequestThrottle/BucketRegistry",
   {
     defaultValue: (): Registry => globalRegistry
   }
