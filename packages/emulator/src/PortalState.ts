@@ -30,7 +30,7 @@ export const CopilotInfo = Schema.Struct({
 }).annotations({ identifier: "CopilotInfo" })
 
 /**
- * Portal-wide settings.
+ * Portal-wide settings (the `portal` of a {@link PortalState}).
  *
  * - `publicUrl`: scheme + host; prefixed onto relative avatar URLs (`Common::getPublicDomain()`);
  * - `timeZone`: the server's default PHP zone (an IANA name or an offset such as `+03:00`): every date goes out as
@@ -48,7 +48,7 @@ export const CopilotInfo = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Portal = Schema.Struct({
+export const PortalSettings = Schema.Struct({
   domain: Schema.String,
   publicUrl: Schema.String,
   timeZone: Schema.String,
@@ -59,7 +59,7 @@ export const Portal = Schema.Struct({
   viewCommonUsers: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   collabAvailable: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   copilot: Schema.optionalWith(Schema.NullOr(CopilotInfo), { default: () => null })
-}).annotations({ identifier: "Portal" })
+}).annotations({ identifier: "PortalSettings" })
 
 /**
  * An invitation to a user who never logged in (the `invited` field of dialog items).
@@ -441,7 +441,7 @@ export interface OAuthTokenPair extends Schema.Schema.Type<typeof OAuthTokenPair
  */
 export const PortalState = Schema.Struct({
   version: Schema.Literal(1),
-  portal: Portal,
+  portal: PortalSettings,
   users: Schema.Array(PortalUser),
   chats: Schema.Array(PortalChat),
   relations: Schema.Array(Relation),
