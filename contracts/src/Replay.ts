@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import { ErrorEnvelope } from "@im-recent/domain"
+import * as Faults from "@im-recent/emulator/Faults"
 import { type HttpHandler, HttpResponse, http } from "msw"
 import * as Fixtures from "./Fixtures.js"
 
@@ -79,15 +80,6 @@ export type Failure =
   | "INTERNAL_SERVER_ERROR"
   | "html502"
 
-const html502 = `<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-`
-
 /**
  * The response of one failure: the documented envelope and status (or nginx's HTML 502 page).
  *
@@ -96,7 +88,7 @@ const html502 = `<html>
  */
 export const failureResponse = (failure: Failure, language: Fixtures.Language = "en"): Response => {
   if (failure === "html502") {
-    return new HttpResponse(html502, { status: 502, headers: { "content-type": "text/html" } })
+    return new HttpResponse(Faults.badGatewayPage, { status: 502, headers: { "content-type": "text/html" } })
   }
   if (failure === "INVALID_CREDENTIALS") {
     return HttpResponse.json(Fixtures.invalidCredentials(language) as never, { status: 401 })

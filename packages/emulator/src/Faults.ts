@@ -20,6 +20,21 @@
 import * as Random from "./internal/fixtures/random.js"
 
 /**
+ * The body of a `badGateway` answer: nginx's 502 page, as a proxy in front of a portal sends it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const badGatewayPage = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`
+
+/**
  * When a fault fires: exactly one of `probability` (0–1, per eligible request) or `every` (each N-th eligible
  * request, N ≥ 1); `methods` limits it to those REST methods (case-insensitive, `batch` included).
  *

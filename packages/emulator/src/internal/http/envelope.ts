@@ -157,15 +157,5 @@ export const json = (
 
 const cut = (text: string): string => text.slice(0, Math.max(1, Math.floor(text.length / 2)))
 
-/** nginx's 502 page. @internal */
-export const badGatewayHtml = `<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-`
-
 /** The header that marks an answer to be replaced by a dropped connection. @internal */
 export const dropHeader = "x-im-recent-emulator-drop"

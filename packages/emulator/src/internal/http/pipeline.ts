@@ -19,7 +19,6 @@ import * as BatchCall from "./batch.js"
 import { type Engine, invoke, operatingAt } from "./call.js"
 import { toSeconds } from "./clock.js"
 import {
-  badGatewayHtml,
   dropHeader,
   errorBody,
   failure,
@@ -91,7 +90,7 @@ export const handle = (
           case "dropConnection":
             return yield* dropConnection(request)
           case "badGateway":
-            return HttpServerResponse.text(badGatewayHtml, { status: 502, contentType: "text/html" })
+            return HttpServerResponse.text(Faults.badGatewayPage, { status: 502, contentType: "text/html" })
           case "internalError":
             return yield* failure(500, "INTERNAL_SERVER_ERROR")
           case "overload":
