@@ -37,6 +37,10 @@ const methodOf = (url: URL): string | undefined => {
 
 const restPattern = (baseUrl: string): string => `${baseUrl.replace(/\/+$/, "")}/rest/*`
 
+/** A documented JSON answer, sent as read from its file. */
+const documented = (body: unknown, status = 200): Response =>
+  new HttpResponse(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
+
 /**
  * Handlers for every documented `im.recent.*` example. Anything else under `/rest/` gets the real
  * server's `ERROR_METHOD_NOT_FOUND` (404).
@@ -51,13 +55,15 @@ export const handlers = (options: Options): ReadonlyArray<HttpHandler> => {
       const method = methodOf(new URL(request.url))
       switch (method) {
         case "im.recent.get":
-          return HttpResponse.json(Fixtures.recentGet(language) as never)
+          return documented(Fixtures.recentGet(language))
         case "im.recent.list":
-          return HttpResponse.json(Fixtures.recentList(language) as never)
+          return documented(Fixtures.recentList(language))
         case "im.recent.pin":
+          return documented(Fixtures.recentAction("pin", language))
         case "im.recent.unread":
+          return documented(Fixtures.recentAction("unread", language))
         case "im.recent.hide":
-          return HttpResponse.json(Fixtures.recentAction(method.slice("im.recent.".length) as "pin", language) as never)
+          return documented(Fixtures.recentAction("hide", language))
         default:
           return HttpResponse.json(ErrorEnvelope.make("ERROR_METHOD_NOT_FOUND"), { status: 404 })
       }
@@ -91,7 +97,7 @@ export const failureResponse = (failure: Failure, language: Fixtures.Language = 
     return new HttpResponse(Faults.badGatewayPage, { status: 502, headers: { "content-type": "text/html" } })
   }
   if (failure === "INVALID_CREDENTIALS") {
-    return HttpResponse.json(Fixtures.invalidCredentials(language) as never, { status: 401 })
+    return documented(Fixtures.invalidCredentials(language), 401)
   }
   const known = ErrorEnvelope.lookup(failure)!
   return HttpResponse.json(ErrorEnvelope.make(known.code), { status: known.status })
