@@ -10,9 +10,9 @@
  * - `/oauth/token/` — `grant_type=refresh_token` (GET query or POST form), the OAuth server's token endpoint.
  *
  * The method is lower-cased; a `.json` or `.xml` suffix picks the transport: `.xml` answers `text/xml` as
- * `<response><result>…</result>…</response>` (errors too). `/rest/` without a method, or an unknown one, is 404
- * `ERROR_METHOD_NOT_FOUND` "Method not found!" — looked up before the credentials, so bad credentials do not change
- * it. Every REST answer carries `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Headers: origin, content-type,
+ * `<response><result>…</result>…</response>` (errors too). `/rest/` without a method, or an unknown one (of any
+ * length), is 404 `ERROR_METHOD_NOT_FOUND` "Method not found!" — looked up before the credentials, so bad credentials
+ * do not change it. Every REST answer carries `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Headers: origin, content-type,
  * accept` and `X-Content-Type-Options: nosniff`; `OPTIONS` is no exception and runs like `GET` (the server has no
  * preflight handler). Every answer's `Date` header reads the portal's clock.
  *
@@ -50,8 +50,10 @@
  * Limits are the server's rules from `@im-recent/domain`: `RateLimit`, one leaky bucket for the whole emulator that
  * every `/rest/…` request drains, whatever its credentials (a `batch` is one request; `/oauth/token/` is not counted),
  * refused with 503 `QUERY_LIMIT_EXCEEDED`; and `OperatingLimit`, per webhook or OAuth application and method, refused
- * with 429 `OPERATION_TIME_LIMIT`. Faults are described in {@link Faults}. Neither webhook codes nor tokens are ever
- * logged, and requests are not traced (the URL of a webhook call holds its secret).
+ * with 429 `OPERATION_TIME_LIMIT`. Faults are described in {@link Faults}. No log line carries a secret (the portal's
+ * webhook codes, tokens and client secrets, or whatever a request carried as one: a webhook path's code shows as
+ * `***`), nor more than a bounded part of anything taken from a request; requests are not traced (the
+ * URL of a webhook call holds its secret).
  *
  * @since 0.1.0
  */

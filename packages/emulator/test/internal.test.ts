@@ -7,6 +7,7 @@ import * as Option from "effect/Option"
 import * as Actions from "../src/Actions.js"
 import * as Generator from "../src/Generator.js"
 import * as Random from "../src/internal/fixtures/random.js"
+import * as Redact from "../src/internal/http/redact.js"
 import * as Text from "../src/internal/methods/text.js"
 import * as Zone from "../src/internal/state/zone.js"
 import * as PortalState from "../src/PortalState.js"
@@ -47,6 +48,42 @@ describe("internal/state/zone", () => {
       assert.strictEqual(zone.format(Date.parse("2026-03-08T05:30:00Z")), "2026-03-08T03:00:00-02:30")
     })
   )
+})
+
+describe("internal/http/redact", () => {
+  it.prop(
+    "a log line is bounded and shows none of the secrets, wherever they sit in the text",
+    [
+      FastCheck.array(FastCheck.string({ minLength: 4, maxLength: 40 }), { minLength: 1, maxLength: 5 }),
+      FastCheck.array(FastCheck.string({ maxLength: 3000 }), { maxLength: 6 })
+    ],
+    ([secrets, parts]) => {
+      const text = parts.flatMap((part, i) => [part, secrets[i % secrets.length]]).join("")
+      const line = Redact.line(text, secrets)
+      assert.isAtMost(line.length, Redact.maxLine + 40)
+      // a secret may only survive where masking another one cut it apart; the one masked first (longest) never does
+      const longest = [...secrets].sort((a, b) => b.length - a.length)[0]
+      if (!longest.includes("***")) assert.notInclude(line, longest)
+    }
+  )
+
+  it("masks webhook paths, credential parameters and Bearer tokens; the target drops the query", () => {
+    assert.strictEqual(
+      Redact.maskSecrets('GET /rest/1/abc123/im.recent.get?auth=tok&x=1 "refresh_token": "r3" Bearer b34r'),
+      'GET /rest/1/***/im.recent.get?auth=***&x=1 "refresh_token": "***" Bearer ***'
+    )
+    assert.strictEqual(Redact.target("POST", "/rest//7//c0de/m?auth=t"), "POST /rest//7//***/m?…")
+    assert.strictEqual(
+      Redact.target("GET", `/rest/${"m".repeat(494)}`),
+      `GET /rest/${"m".repeat(294)}…(200 more characters)`
+    )
+    assert.deepStrictEqual(Redact.urlSecrets("/rest/1/a%2Fb/m?auth=t1&access_token[]=t2&x=3"), [
+      "a%2Fb",
+      "a/b",
+      "t1",
+      "t2"
+    ])
+  })
 })
 
 describe("internal/fixtures/random", () => {

@@ -101,6 +101,34 @@ describe("the method is looked up before the credentials (rest.server component,
     })
   )
 
+  it.effect(
+    "a segment of any length reaches the lookup: a long method is 404, a long code or user id with a known method 401",
+    () =>
+      Effect.gen(function* () {
+        const emulator = yield* Emulator.make(options())
+        const long = (length: number) => "m".repeat(length)
+        for (const url of [
+          `${hook1}/${long(101)}`,
+          `${hook1}/${long(20_000)}`,
+          `${base}/rest/${long(101)}`,
+          `${base}/rest/${long(101)}?auth=${secrets.access1}`,
+          `${base}/rest/1/${"c".repeat(101)}/${long(101)}`
+        ]) {
+          for (const request of [get(url), postJson(url, {})]) {
+            exactError(yield* call(emulator, request), 404, "ERROR_METHOD_NOT_FOUND", "Method not found!")
+          }
+        }
+        // APAuth\Auth::check looks the code up (no row holds one this long) and the user id as a number or a login
+        for (const url of [
+          `${base}/rest/1/${"c".repeat(101)}/im.recent.get`,
+          `${base}/rest/1/${"c".repeat(20_000)}/im.recent.get`,
+          `${base}/rest/${"1".repeat(101)}/${secrets.hook1}/im.recent.get`
+        ]) {
+          exactError(yield* call(emulator, get(url)), 401, "INVALID_CREDENTIALS", "Invalid request credentials")
+        }
+      })
+  )
+
   it.effect("/rest/ without a method is ERROR_METHOD_NOT_FOUND", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator.make(options())

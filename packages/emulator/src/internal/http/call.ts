@@ -19,6 +19,7 @@ import * as IgnoredInput from "../methods/ignoredInput.js"
 import type { Credential } from "./auth.js"
 import { type EmulatorClock, toMillis, toSeconds } from "./clock.js"
 import { failure, type Operating, type RestFailure, type Timing } from "./envelope.js"
+import * as Redact from "./redact.js"
 import type { RequestLimits } from "./request.js"
 import * as ServerErrors from "./serverErrors.js"
 
@@ -136,8 +137,15 @@ export const invoke = (
         notes
       }
     }
+    const secrets = Redact.stateSecrets(
+      yield* SynchronizedRef.get(engine.portal.state),
+      yield* Ref.get(engine.retiredTokens)
+    )
     yield* Effect.logError(`${name}: the method failed unexpectedly`).pipe(
-      Effect.annotateLogs("defect", Cause.isDie(exit.cause) ? String(Cause.squash(exit.cause)) : "interrupted")
+      Effect.annotateLogs(
+        "defect",
+        Cause.isDie(exit.cause) ? Redact.line(String(Cause.squash(exit.cause)), secrets) : "interrupted"
+      )
     )
     return { result: Either.left(failure(500, "INTERNAL_SERVER_ERROR")), timing, notes }
   })

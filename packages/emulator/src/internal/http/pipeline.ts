@@ -3,7 +3,8 @@
  * HTTP request, before anything is read), injected faults, the parameters (`CRestUtil::getRequestData`), the method
  * (an unknown one is `ERROR_METHOD_NOT_FOUND` whatever the credentials), authentication with the method's scope, the
  * operating limit, the call (or `batch`), and the answer in the path's transport (`.json` or `.xml`) with the
- * headers of `CRestUtil::sendHeaders`. What the server silently ignored is logged as one warning line.
+ * headers of `CRestUtil::sendHeaders`. What the server silently ignored is logged as one warning line (secrets masked,
+ * each note and the line bounded).
  *
  * @internal
  */
@@ -12,8 +13,10 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { RateLimit } from "@im-recent/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as LogLevel from "effect/LogLevel"
 import * as Ref from "effect/Ref"
 import * as Faults from "../../Faults.js"
+import type * as PhpQuery from "../../PhpQuery.js"
 import * as HttpAuth from "./auth.js"
 import * as BatchCall from "./batch.js"
 import { type Engine, invoke, operatingAt } from "./call.js"
@@ -28,6 +31,7 @@ import {
   type Transport,
   timeObject
 } from "./envelope.js"
+import * as Redact from "./redact.js"
 import { requestParams } from "./request.js"
 import * as ServerErrors from "./serverErrors.js"
 
@@ -70,6 +74,7 @@ export const handle = (
     const { method, transport } = methodPath(route.method)
     const notes: Array<string> = []
     let credential: HttpAuth.Credential | undefined
+    let sent: PhpQuery.Params = {}
     let truncate = false
 
     const errorResponse = (error: RestFailure) =>
@@ -104,6 +109,7 @@ export const handle = (
       const read = yield* requestParams(request, engine.limits)
       notes.push(...read.notes)
       const raw = read.params
+      sent = raw
 
       const handler = engine.portal.methods.get(method)
       if (method !== "batch" && handler === undefined) return yield* ServerErrors.methodNotFound()
@@ -137,9 +143,37 @@ export const handle = (
     })
 
     const response = yield* Effect.catchTag(served, "RestFailure", (error) => Effect.succeed(errorResponse(error)))
-    if (notes.length > 0) yield* Effect.logWarning(`${method === "" ? "/rest/" : method}: ${notes.join("; ")}`)
-    yield* Effect.logDebug("REST call").pipe(
-      Effect.annotateLogs({ method, status: response.status, caller: credential?.kind ?? "anonymous" })
+    // A log line never shows a secret (the portal's, or one this request carried), nor an unbounded echo of it.
+    const secrets = Effect.gen(function* () {
+      const state = yield* Ref.get(engine.portal.state)
+      return [
+        ...Redact.stateSecrets(state, yield* Ref.get(engine.retiredTokens)),
+        ...(route.kind === "webhook" ? [route.code] : []),
+        ...Redact.urlSecrets(request.url),
+        ...Redact.paramSecrets(sent),
+        ...(request.headers.authorization === undefined ? [] : [request.headers.authorization])
+      ]
+    })
+    const shown = (secrets: ReadonlyArray<string>) =>
+      method === "" ? "/rest/" : Redact.maskSecrets(Redact.bounded(method, Redact.maxValue), secrets)
+    if (notes.length > 0) {
+      const text = notes.map((note) => Redact.bounded(note, Redact.maxNote)).join("; ")
+      yield* Effect.whenLogLevel(
+        Effect.flatMap(secrets, (masked) => Effect.logWarning(Redact.line(`${shown(masked)}: ${text}`, masked))),
+        LogLevel.Warning
+      )
+    }
+    yield* Effect.whenLogLevel(
+      Effect.flatMap(secrets, (masked) =>
+        Effect.logDebug("REST call").pipe(
+          Effect.annotateLogs({
+            method: shown(masked),
+            status: response.status,
+            caller: credential?.kind ?? "anonymous"
+          })
+        )
+      ),
+      LogLevel.Debug
     )
     return response
   })

@@ -1,7 +1,7 @@
 /**
  * The emulator's routes: webhook and OAuth REST calls, the OAuth token endpoint, and `NOT_FOUND` for anything else;
  * every answer dated by the portal's clock, a path that does not decode refused, and a defect answered with
- * `INTERNAL_SERVER_ERROR`.
+ * `INTERNAL_SERVER_ERROR` (and logged with the request's method and path, secrets masked).
  *
  * @internal
  */
@@ -11,16 +11,27 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
 import type { Engine } from "./call.js"
 import * as EmulatorClock from "./clock.js"
 import { errorBody, json } from "./envelope.js"
 import * as OAuthServer from "./oauth.js"
 import * as RestPipeline from "./pipeline.js"
+import * as Redact from "./redact.js"
 
 const segments = (path: string | undefined): ReadonlyArray<string> =>
   (path ?? "").split("/").filter((segment) => segment !== "")
 
-const routerConfig = { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }
+/**
+ * No limit on a segment's length (find-my-way's default of 100 fails the whole lookup, `RouteNotFound`, past it): a
+ * long method name or webhook code reaches the REST pipeline and gets the server's answer; the URL as a whole is
+ * bounded by `maxUrlLength` (414).
+ */
+const routerConfig = {
+  ignoreTrailingSlash: true,
+  ignoreDuplicateSlashes: true,
+  maxParamLength: Number.MAX_SAFE_INTEGER
+}
 
 /** Whether a URL's path decodes (the router would throw on `%E0%A4%A`). */
 const decodablePath = (url: string): boolean => {
@@ -75,6 +86,23 @@ const routes = (engine: Engine) => {
 const internalError = json(500, errorBody("INTERNAL_SERVER_ERROR", "Internal server error"))
 const badPath = json(400, errorBody("INVALID_REQUEST", "The URL path is not valid percent-encoded UTF-8"))
 
+/** The defect's line: the request's method and path and the defect, secrets masked and bounded. */
+const logDefect = (engine: Engine, cause: Cause.Cause<unknown>) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const state = yield* Ref.get(engine.portal.state)
+    const secrets = [
+      ...Redact.stateSecrets(state, yield* Ref.get(engine.retiredTokens)),
+      ...Redact.urlSecrets(request.url)
+    ]
+    yield* Effect.logError("The emulator failed to answer a request").pipe(
+      Effect.annotateLogs({
+        request: Redact.target(request.method, request.url, secrets),
+        defect: Redact.line(String(Cause.squash(cause)), secrets)
+      })
+    )
+  })
+
 /** The app with a path that does not decode refused, a defect answered with a 500, and the portal's `Date`. */
 const guarded = <E>(engine: Engine, app: HttpApp.Default<E, never>): HttpApp.Default<never, never> => {
   // The portal's clock, not the host's, dates every answer (Node keeps a `Date` header that is already set).
@@ -88,12 +116,7 @@ const guarded = <E>(engine: Engine, app: HttpApp.Default<E, never>): HttpApp.Def
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause)
         ? Effect.failCause(cause as Cause.Cause<never>)
-        : Effect.as(
-            Effect.logError("The emulator failed to answer a request").pipe(
-              Effect.annotateLogs("defect", String(Cause.squash(cause)))
-            ),
-            internalError
-          )
+        : Effect.as(logDefect(engine, cause), internalError)
     ),
     Effect.flatMap(dated)
   )
