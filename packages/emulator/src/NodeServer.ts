@@ -1,12 +1,15 @@
 /**
- * The `node:http` / `node:https` server the emulator listens on, answering malformed HTTP with an error envelope.
+ * The `node:http` / `node:https` server the emulator listens on, answering what Node itself would refuse with an error
+ * envelope.
  *
- * Node's HTTP parser rejects some requests before any handler runs: a garbage request line, an invalid or repeated
- * `Content-Length`, a broken header or chunk, headers larger than `maxHeaderSize`. Node then writes a bare
- * `400 Bad Request` (or `431`) with an empty body, which a REST client cannot tell from a proxy's answer. This server
- * answers them like the rest of the emulator instead: `{ "error": "INVALID_REQUEST", "error_description": "…" }` with
- * the same status, then closes the connection (after a parse error the stream cannot be trusted). Where the connection
- * no longer allows an answer (reset by the client, or an answer already written on it), it is only closed.
+ * Node answers some requests before any handler runs: its HTTP parser rejects a garbage request line, an invalid or
+ * repeated `Content-Length`, a broken header or chunk, or headers larger than `maxHeaderSize`; and it refuses an
+ * HTTP/1.1 request without a `Host` header (400), an `Expect` other than `100-continue` (417) and a `CONNECT` (it
+ * closes the connection). Node then writes a bare status with an empty body, or nothing, which a REST client cannot
+ * tell from a proxy's answer. This server answers them like the rest of the emulator instead:
+ * `{ "error": "INVALID_REQUEST", "error_description": "…" }` with the status (`CONNECT`: 405, as nginx answers it),
+ * then closes the connection (after a parse error the stream cannot be trusted). Where the connection no longer
+ * allows an answer (reset by the client, or an answer already written on it), it is only closed.
  *
  * Use it wherever the emulator is served over a socket:
  *
@@ -55,10 +58,28 @@ export interface Refusal {
 
 const statusText: Readonly<Record<number, string>> = {
   400: "Bad Request",
+  405: "Method Not Allowed",
   408: "Request Timeout",
   413: "Payload Too Large",
+  417: "Expectation Failed",
   431: "Request Header Fields Too Large"
 }
+
+/**
+ * What Node answers itself, before the emulator sees the request: an HTTP/1.1 request without `Host` (RFC 9112
+ * §3.2), an `Expect` other than `100-continue` (RFC 9110 §10.1.1), and `CONNECT` (a proxy's method).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const refusals = {
+  missingHost: { status: 400, description: "The request has no Host header (HTTP/1.1 requires one)" },
+  expectation: { status: 417, description: "The Expect header asks for more than 100-continue" },
+  connect: { status: 405, description: "CONNECT is not answered: this is a REST server, not a proxy" }
+} as const satisfies Record<string, Refusal>
+
+/** The methods a 405 names in `Allow`: the emulator answers every other method (the REST server reads them all). */
+const allowed = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 
 /**
  * How a `clientError` of Node's HTTP parser is answered, by its error code (`HPE_*` from llhttp, or Node's own).
@@ -96,6 +117,9 @@ export const refusalOf = (code: string | undefined, maxHeaderSize: number): Refu
   }
 }
 
+const bodyOf = (refusal: Refusal): string =>
+  JSON.stringify({ error: "INVALID_REQUEST", error_description: refusal.description })
+
 /**
  * The bytes of an answer to a refused request: a complete HTTP/1.1 response with the JSON error envelope, closing
  * the connection.
@@ -104,19 +128,35 @@ export const refusalOf = (code: string | undefined, maxHeaderSize: number): Refu
  * @category constructors
  */
 export const answerOf = (refusal: Refusal): string => {
-  const body = JSON.stringify({ error: "INVALID_REQUEST", error_description: refusal.description })
+  const body = bodyOf(refusal)
   return [
     `HTTP/1.1 ${refusal.status} ${statusText[refusal.status] ?? "Bad Request"}`,
     "Content-Type: application/json; charset=utf-8",
     `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(refusal.status === 405 ? [`Allow: ${allowed}`] : []),
     "Connection: close",
     "",
     body
   ].join("\r\n")
 }
 
+/** Answers a parsed request Node would refuse on its own, through its response, and closes the connection. */
+const refuse = (response: Http.ServerResponse, refusal: Refusal): void => {
+  const body = bodyOf(refusal)
+  response.writeHead(refusal.status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    connection: "close"
+  })
+  response.end(body)
+}
+
+const missingHost = (request: Http.IncomingMessage): boolean =>
+  request.httpVersionMajor === 1 && request.httpVersionMinor === 1 && request.headers.host === undefined
+
 /**
- * Makes `server` answer its parser's errors with an error envelope (see the module's description).
+ * Makes `server` answer with an error envelope what Node would refuse on its own (see the module's description): its
+ * parser's errors, a request without `Host`, an unsupported `Expect`, and `CONNECT`.
  *
  * @since 0.1.0
  * @category utils
@@ -134,11 +174,28 @@ export const answerClientErrors = <S extends Http.Server | Https.Server>(
     }
     socket.end(answerOf(refusalOf(error.code, maxHeaderSize)))
   })
+  server.on("checkExpectation", (_request: Http.IncomingMessage, response: Http.ServerResponse) =>
+    refuse(response, refusals.expectation)
+  )
+  server.on("connect", (_request: Http.IncomingMessage, socket: Stream.Duplex) => {
+    if (socket.writable) socket.end(answerOf(refusals.connect))
+    else socket.destroy()
+  })
+  // Node's own Host check answers with an empty body; this one answers before any `request` listener runs.
+  ;(server as { requireHostHeader?: boolean }).requireHostHeader = false
+  const emit = server.emit as (this: S, event: string | symbol, ...args: Array<unknown>) => boolean
+  server.emit = function (this: S, event: string | symbol, ...args: Array<unknown>): boolean {
+    if (event === "request" && missingHost(args[0] as Http.IncomingMessage)) {
+      refuse(args[1] as Http.ServerResponse, refusals.missingHost)
+      return true
+    }
+    return emit.call(this, event, ...args)
+  } as S["emit"]
   return server
 }
 
 /**
- * A `node:http` server (or `node:https` with `tls`) that answers malformed HTTP with an error envelope.
+ * A `node:http` server (or `node:https` with `tls`) that answers what Node would refuse with an error envelope.
  *
  * @since 0.1.0
  * @category constructors

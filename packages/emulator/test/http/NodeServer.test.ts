@@ -1,5 +1,6 @@
 /**
- * Malformed HTTP over a real socket: what Node's parser refuses before any handler runs gets the error envelope.
+ * Malformed HTTP over a real socket: what Node refuses before any handler runs (its parser's errors, a missing Host,
+ * an unsupported Expect, CONNECT) gets the error envelope, and so does a body over the limit of any framing.
  */
 import * as Net from "node:net"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -14,7 +15,7 @@ const served = Emulator.layer(options()).pipe(
 )
 
 /** Writes `chunks` to a fresh connection and reads until the server closes it (or 5 s pass). */
-const exchange = (port: number, ...chunks: ReadonlyArray<string>) =>
+const exchange = (port: number, ...chunks: ReadonlyArray<string | Uint8Array>) =>
   Effect.async<string>((resume) => {
     const socket = Net.connect(port, "127.0.0.1")
     let received = ""
@@ -124,6 +125,52 @@ describe("NodeServer: malformed HTTP gets an error envelope", () => {
       const both = yield* exchange(port, `GET ${hookPath} HTTP/1.1\r\nHost: a\r\n\r\n`, "GARBAGE\r\n\r\n")
       assert.strictEqual(both.match(/HTTP\/1\.1 /g)?.length, 1, both)
       assert.match(both, /^HTTP\/1\.1 200 /)
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("an HTTP/1.1 request without Host: 400 (HTTP/1.0 needs none)", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      refused(yield* exchange(port, `GET ${hookPath} HTTP/1.1\r\n\r\n`), 400, "no Host header")
+      refused(yield* exchange(port, `POST ${hookPath} HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}`), 400, "no Host header")
+      const old = parse(yield* exchange(port, `GET ${hookPath} HTTP/1.0\r\n\r\n`))
+      assert.strictEqual(old.status, 200)
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("an Expect other than 100-continue: 417; 100-continue is honoured", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      const post = (expect: string) =>
+        `POST ${hookPath} HTTP/1.1\r\nHost: a\r\nExpect: ${expect}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`
+      refused(yield* exchange(port, post("bogus")), 417, "100-continue")
+      const continued = yield* exchange(port, post("100-continue"))
+      assert.match(continued, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /)
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("CONNECT: 405 with Allow, not a closed connection", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      const answer = yield* exchange(port, "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n")
+      refused(answer, 405, "not a proxy")
+      assert.include(parse(answer).headers.allow, "POST")
+    }).pipe(Effect.provide(served))
+  )
+
+  it.live("a chunked body over the limit (20 MB against 1 MiB): the 413 envelope, not a reset", () =>
+    Effect.gen(function* () {
+      const port = yield* portOf
+      const chunk = new Uint8Array(1024 * 1024).fill(0x61)
+      const chunked: Array<string | Uint8Array> = [
+        `POST ${hookPath} HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n`
+      ]
+      for (let i = 0; i < 20; i++) chunked.push(`${chunk.length.toString(16)}\r\n`, chunk, "\r\n")
+      chunked.push("0\r\n\r\n")
+      const parsed = parse(yield* exchange(port, ...chunked))
+      assert.strictEqual(parsed.status, 413)
+      assert.strictEqual(parsed.body?.error, "INVALID_REQUEST")
+      assert.include(parsed.body?.error_description, "larger than 1048576 bytes")
     }).pipe(Effect.provide(served))
   )
 

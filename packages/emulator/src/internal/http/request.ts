@@ -24,9 +24,6 @@ export interface RequestLimits {
 
 const empty = new Uint8Array(0)
 
-/** Bytes past the limit that are still read (and thrown away) so the client gets the 413 rather than a reset. */
-const drainFactor = 16
-
 const tooLarge = (limits: RequestLimits) =>
   failure(413, "INVALID_REQUEST", `Request body is larger than ${limits.maxBodyBytes} bytes`)
 
@@ -53,15 +50,13 @@ export const readBody = (
         buffer.byteLength > limits.maxBodyBytes ? Effect.fail(tooLarge(limits)) : Effect.succeed(new Uint8Array(buffer))
     })
   }
-  return Stream.runFoldWhile(
-    request.stream,
-    { chunks: Chunk.empty<Uint8Array>(), size: 0 },
-    (state) => state.size <= limits.maxBodyBytes * drainFactor,
-    (state, chunk) => ({
-      chunks: state.size + chunk.length <= limits.maxBodyBytes ? Chunk.append(state.chunks, chunk) : state.chunks,
-      size: state.size + chunk.length
-    })
-  ).pipe(
+  // A body without a length is read to its end, the bytes past the limit thrown away, so the client gets the 413: to
+  // stop reading would destroy the request and with it the connection (a reset). Node's `requestTimeout` (5 minutes)
+  // ends a body that never ends.
+  return Stream.runFold(request.stream, { chunks: Chunk.empty<Uint8Array>(), size: 0 }, (state, chunk) => ({
+    chunks: state.size + chunk.length <= limits.maxBodyBytes ? Chunk.append(state.chunks, chunk) : state.chunks,
+    size: state.size + chunk.length
+  })).pipe(
     Effect.mapError(() => unreadable),
     Effect.flatMap((state) => {
       if (state.size > limits.maxBodyBytes) return Effect.fail(tooLarge(limits))
