@@ -20,7 +20,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { AtomDateTime } from "@im-recent/domain"
+import { AtomDateTime, BadPort } from "@im-recent/domain"
 import { Emulator, NodeServer, PortalState, Tls } from "@im-recent/emulator"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
@@ -124,6 +124,10 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
   Effect.gen(function* () {
     if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65_535) {
       return yield* usage(`--port must be between 0 and 65535, got ${flags.port}`)
+    }
+    const blocked = BadPort.reason(flags.port)
+    if (blocked !== undefined) {
+      return yield* usage(`--port ${flags.port}: ${blocked}; pick another port (0 picks a free one)`)
     }
     const generatorFlags: ReadonlyArray<readonly [string, boolean]> = [
       ["--seed", Option.isSome(flags.seed)],
@@ -303,7 +307,9 @@ export const command = Command.make(
     port: Options.integer("port").pipe(
       Options.withPseudoName("N"),
       Options.withDefault(0),
-      Options.withDescription("TCP port to listen on; 0 (the default) picks a free one")
+      Options.withDescription(
+        "TCP port to listen on; 0 (the default) picks a free one. Ports fetch refuses to connect to (the Fetch standard's bad ports: 9, 6000, …) are refused"
+      )
     ),
     host: Options.text("host").pipe(
       Options.withPseudoName("HOST"),

@@ -195,6 +195,7 @@ describe("im-recent emulator (live)", () => {
           ["emulator", "--bogus"],
           ["emulator", "--rate", "fast"],
           ["emulator", "--state", "/nonexistent/portal.json"],
+          ["emulator", "--port", "6000"],
           ["emulator", "--tls", "--cert", "a.pem", "--key", "b.pem"]
         ]) {
           const running = yield* cli(args)
@@ -303,6 +304,12 @@ describe("EmulatorCommand.settings", () => {
   it.effect("refuses flags that cannot work, each with a line that names the flag", () =>
     Effect.gen(function* () {
       assert.include(yield* usageError({ port: 70_000 }), "--port")
+      for (const port of [9, 6000]) {
+        const line = yield* usageError({ port })
+        assert.include(line, `--port ${port}`)
+        assert.include(line, "clients using fetch")
+      }
+      assert.strictEqual((yield* settings({ port: 6001 })).port, 6001)
       assert.include(yield* usageError({ rate: Option.some("50") }), "--rate")
       assert.include(yield* usageError({ rate: Option.some("0/2") }), "--rate")
       assert.include(yield* usageError({ rate: Option.some("50/2"), noRateLimit: true }), "--no-rate-limit")

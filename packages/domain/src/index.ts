@@ -5,6 +5,15 @@
  */
 export * as AtomDateTime from "./AtomDateTime.js"
 /**
+ * The ports `fetch` refuses to connect to: the WHATWG Fetch standard's "bad port" list (§2.9 "Port blocking"), which
+ * undici, and so Node's `fetch`, applies before any connection is made (`TypeError: fetch failed`, cause
+ * `bad port`). A portal or an emulator on one of them cannot be reached by a client that uses `fetch`
+ * (`FetchHttpClient`, browsers), whatever it answers.
+ *
+ * @since 0.1.0
+ */
+export * as BadPort from "./BadPort.js"
+/**
  * `batch`: up to 50 calls in one HTTP request.
  *
  * @since 0.1.0

@@ -60,7 +60,7 @@
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
-import { type OperatingLimit, RateLimit } from "@im-recent/domain"
+import { BadPort, type OperatingLimit, RateLimit } from "@im-recent/domain"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -242,7 +242,8 @@ export const addressUrl = (address: HttpServer.Address, scheme: "http" | "https"
  * Serves the emulator on the `HttpServer` in context (`NodeHttpServer.layer(() => NodeServer.make(), { port,
  * host: "127.0.0.1" })`, which also answers malformed HTTP with an error envelope, or `NodeHttpServer.layerTest`)
  * and provides {@link Emulator}. Without `publicUrl` the
- * emulator announces the server's own address.
+ * emulator announces the server's own address. A server on a port `fetch` refuses to connect to ({@link BadPort} in
+ * `@im-recent/domain`, e.g. 6000) fails with {@link OptionsError}: no client using `fetch` could reach it.
  *
  * @since 0.1.0
  * @category layers
@@ -251,6 +252,8 @@ export const layer = (options: Options = {}): Layer.Layer<Emulator, OptionsError
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const server = yield* HttpServer.HttpServer
+      const blocked = server.address._tag === "TcpAddress" ? BadPort.reason(server.address.port) : undefined
+      if (blocked !== undefined) return yield* new OptionsError({ problems: [blocked] })
       const service = yield* make({
         ...options,
         publicUrl: options.publicUrl ?? addressUrl(server.address, options.scheme ?? "http")

@@ -2,6 +2,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
 import { Emulator } from "@im-recent/emulator"
@@ -103,6 +104,28 @@ describe("over real loopback HTTP (NodeHttpServer.layerTest)", () => {
       const other = yield* client.get(`${hookPath}/test.list`)
       assert.strictEqual(other.status, 200)
     }).pipe(Effect.provide(loopback({ faults: { dropConnection: { every: 2, methods: ["test.echo"] } } })))
+  )
+})
+
+describe("a server on a port fetch refuses (the Fetch standard's bad ports)", () => {
+  const on = (port: number) =>
+    Layer.build(Emulator.layer(options())).pipe(
+      Effect.provideService(
+        HttpServer.HttpServer,
+        HttpServer.make({ serve: () => Effect.void, address: { _tag: "TcpAddress", hostname: "127.0.0.1", port } })
+      ),
+      Effect.scoped
+    )
+
+  it.effect("fails with OptionsError naming the port and why; other ports serve", () =>
+    Effect.gen(function* () {
+      for (const port of [9, 6000]) {
+        const error = yield* Effect.flip(on(port))
+        assert.strictEqual(error._tag, "OptionsError")
+        assert.include(error.message, `port ${port} is on the Fetch standard's list of blocked ports`)
+      }
+      yield* on(6001)
+    })
   )
 })
 
