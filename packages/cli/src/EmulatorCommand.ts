@@ -2,10 +2,12 @@
  * `im-recent emulator`: runs a local Bitrix24 portal for `im.recent.*` until SIGINT / SIGTERM.
  *
  * The first line on stdout is the handshake, one JSON object:
- * `{"baseUrl": "http://127.0.0.1:PORT", "webhooks": [{"userId": 1, "url": "<baseUrl>/rest/1/<code>/"}, …],
- * "oauth": {"clientId", "clientSecret", "userId", "accessToken", "refreshToken", "expires", "restUrl", "tokenUrl"}}`
- * (`oauth` when the portal has an OAuth application with a token pair), plus `"caFile"` (a PEM file clients can
- * trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`. Nothing is written to stdout before it; logs go to
+ * `{"baseUrl": "http://127.0.0.1:PORT", "webhook": "<baseUrl>/rest/1/<code>/", "webhooks": [{"userId": 1, "scopes":
+ * ["im", …], "url": "<baseUrl>/rest/1/<code>/"}, …], "oauth": {"clientId", "clientSecret", "userId", "accessToken",
+ * "refreshToken", "expires", "restUrl", "tokenUrl"}}`: `webhook` is the one to read the recent list with
+ * (`BITRIX24_WEBHOOK_URL` of `im-recent recent`; see {@link readerWebhook}), `webhooks` every webhook with its scopes
+ * (a call outside them answers `401 insufficient_scope`), `oauth` an OAuth application with a token pair (when the
+ * portal has one); plus `"caFile"` (a PEM file clients can trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`. Nothing is written to stdout before it; logs go to
  * stderr, one line per message (the emulator's warnings about input the server would silently ignore among them).
  *
  * The portal is the `--state` file, or one generated from `--seed`, `--users`, `--chats` and `--locale` with
@@ -88,10 +90,25 @@ export interface Flags {
  */
 export interface Handshake {
   readonly baseUrl: string
-  readonly webhooks: ReadonlyArray<{ readonly userId: number; readonly url: string }>
+  /** The webhook to read the recent list with ({@link readerWebhook}); absent when no webhook has the `im` scope. */
+  readonly webhook?: string
+  /** Every webhook of the portal, with its user and scopes. */
+  readonly webhooks: ReadonlyArray<Emulator.WebhookUrl>
   /** An OAuth application and a user's token pair, with the REST and token endpoints. */
   readonly oauth?: Emulator.OAuthCredentials
   readonly caFile?: string
+}
+
+/**
+ * The webhook a client reads the recent list with, as the commands' demo portal does: the first with the `im` scope
+ * of user 1 (the generated portal's administrator, with the richest list), else the first with `im` of any user.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const readerWebhook = (webhooks: ReadonlyArray<Emulator.WebhookUrl>): Emulator.WebhookUrl | undefined => {
+  const withIm = webhooks.filter((hook) => hook.scopes.includes("im"))
+  return withIm.find((hook) => hook.userId === 1) ?? withIm[0]
 }
 
 /**
@@ -276,9 +293,12 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
       yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
       const emulator = Context.get(context, Emulator.Emulator)
       const oauth = yield* Emulator.oauthCredentials(emulator)
+      const webhooks = yield* Emulator.webhookUrls(emulator)
+      const reader = readerWebhook(webhooks)
       const handshake: Handshake = {
         baseUrl: emulator.publicUrl,
-        webhooks: yield* Emulator.webhookUrls(emulator),
+        ...(reader === undefined ? {} : { webhook: reader.url }),
+        webhooks,
         ...(oauth === undefined ? {} : { oauth }),
         ...(caFile === undefined ? {} : { caFile })
       }
@@ -352,4 +372,8 @@ export const command = Command.make(
     key: optionalText("key", "FILE", "The private key of --cert (PEM)")
   },
   (flags) => Effect.flatMap(settings(flags), serve)
-).pipe(Command.withDescription("Run a local Bitrix24 portal for im.recent.* until SIGINT/SIGTERM"))
+).pipe(
+  Command.withDescription(
+    'Run a local Bitrix24 portal for im.recent.* until SIGINT/SIGTERM. The first stdout line is a JSON handshake: "webhook" is the URL to read the recent list with (as BITRIX24_WEBHOOK_URL), "webhooks" lists every webhook with its scopes'
+  )
+)

@@ -41,6 +41,13 @@ describe("im-recent emulator (live)", () => {
         const first = handshake.webhooks[0]
         assert.strictEqual(first.userId, 1)
         assert.match(first.url, new RegExp(`^${handshake.baseUrl}/rest/1/[^/]+/$`))
+        // every webhook with its scopes; `webhook` is user 1's with `im` (user 1 also has one without)
+        for (const hook of handshake.webhooks) assert.isArray(hook.scopes, JSON.stringify(hook))
+        const own = handshake.webhooks.filter((hook) => hook.userId === 1)
+        assert.isTrue(own.some((hook) => !hook.scopes.includes("im")))
+        assert.strictEqual(handshake.webhook, own.find((hook) => hook.scopes.includes("im"))?.url)
+        const outside = handshake.webhooks.find((hook) => hook.userId === 1 && !hook.scopes.includes("im"))!
+        assert.strictEqual((yield* promise(() => fetch(`${outside.url}im.recent.get`))).status, 401)
         const response = yield* promise(() => fetch(`${first.url}im.recent.get`))
         assert.strictEqual(response.status, 200)
         const body = (yield* promise(() => response.json())) as Json
@@ -331,6 +338,19 @@ describe("EmulatorCommand.settings", () => {
       assert.include(yield* usageError({ state: Option.some(file) }), `--state ${file} is not a portal state`)
     }).pipe(Effect.scoped)
   )
+})
+
+describe("EmulatorCommand.readerWebhook", () => {
+  const hook = (userId: number, scopes: ReadonlyArray<string>) => ({ userId, scopes, url: `u${userId}${scopes}` })
+
+  it("user 1's first webhook with im, else the first with im, else none", () => {
+    assert.deepStrictEqual(
+      EmulatorCommand.readerWebhook([hook(2, ["im"]), hook(1, ["crm"]), hook(1, ["im", "user"]), hook(1, ["im"])]),
+      hook(1, ["im", "user"])
+    )
+    assert.deepStrictEqual(EmulatorCommand.readerWebhook([hook(1, ["crm"]), hook(3, ["im"])]), hook(3, ["im"]))
+    assert.isUndefined(EmulatorCommand.readerWebhook([hook(1, ["crm"])]))
+  })
 })
 
 describe("Cli.exitCode", () => {

@@ -316,17 +316,29 @@ export const webHandler = (options: Options = {}): WebHandler => {
 }
 
 /**
- * The webhook URLs of a portal state as clients use them: `<publicUrl>/rest/<userId>/<code>/`.
+ * A webhook of the portal as clients use it: its user, its scopes (a call outside them answers `401
+ * insufficient_scope`) and its URL, `<publicUrl>/rest/<userId>/<code>/`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookUrl {
+  readonly userId: number
+  readonly scopes: ReadonlyArray<string>
+  readonly url: string
+}
+
+/**
+ * The portal's webhooks as clients use them, in the state's order.
  *
  * @since 0.1.0
  * @category utils
  */
-export const webhookUrls = (
-  service: Service
-): Effect.Effect<ReadonlyArray<{ readonly userId: number; readonly url: string }>> =>
+export const webhookUrls = (service: Service): Effect.Effect<ReadonlyArray<WebhookUrl>> =>
   Effect.map(Ref.get(service.portal.state), (state) =>
     state.webhooks.map((hook) => ({
       userId: hook.userId,
+      scopes: hook.scopes,
       url: `${service.publicUrl}/rest/${hook.userId}/${encodeURIComponent(hook.code)}/`
     }))
   )

@@ -41,7 +41,16 @@ describe("over real loopback HTTP (NodeHttpServer.layerTest)", () => {
       assert.match(emulator.publicUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
       assert.strictEqual(refreshed.body.client_endpoint, `${emulator.publicUrl}/rest/`)
       const urls = yield* Emulator.webhookUrls(emulator)
-      assert.deepStrictEqual(urls[0], { userId: 1, url: `${emulator.publicUrl}/rest/1/${secrets.hook1}/` })
+      assert.deepStrictEqual(urls[0], {
+        userId: 1,
+        scopes: ["im", "user", "department"],
+        url: `${emulator.publicUrl}/rest/1/${secrets.hook1}/`
+      })
+      assert.deepStrictEqual(urls[2], {
+        userId: 1,
+        scopes: ["user"],
+        url: `${emulator.publicUrl}/rest/1/${secrets.userScopeOnly}/`
+      })
     }).pipe(Effect.provide(loopback()))
   )
 
