@@ -12,7 +12,9 @@
  *
  * The portal is the `--state` file, or one generated from `--seed`, `--users`, `--chats` and `--locale` with
  * its history ending at `--now` (default: the current time); `--now` also sets the portal's clock, which then
- * runs on from there.
+ * runs on from there. The portal lives in memory: without `--save` its changes are lost at exit. `--save FILE`
+ * writes it to FILE (atomically, see `StateFile`) at start, every `--save-interval` seconds when it changed, and
+ * after the server stopped on SIGINT / SIGTERM; `--state FILE --save FILE` continues where the last run stopped.
  *
  * @since 0.1.0
  */
@@ -21,16 +23,19 @@ import type * as Http from "node:http"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { AtomDateTime, BadPort } from "@im-recent/domain"
-import { Emulator, NodeServer, PortalState, Tls } from "@im-recent/emulator"
+import { Emulator, NodeServer, type PortalState, StateFile, Tls } from "@im-recent/emulator"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as CliError from "./CliError.js"
 
 /**
@@ -68,6 +73,8 @@ export interface Flags {
   readonly port: number
   readonly host: string
   readonly state: Option.Option<string>
+  readonly save: Option.Option<string>
+  readonly saveInterval: Option.Option<number>
   readonly seed: Option.Option<number>
   readonly users: Option.Option<number>
   readonly chats: Option.Option<number>
@@ -125,6 +132,8 @@ export interface Settings {
     | { readonly _tag: "Generate" }
     | { readonly _tag: "Files"; readonly cert: string; readonly key: string }
   readonly options: Emulator.Options
+  /** Where and how often to save the portal (`--save`, `--save-interval`). */
+  readonly save: Option.Option<{ readonly path: string; readonly intervalSeconds: number }>
 }
 
 const usage = CliError.usage
@@ -137,7 +146,7 @@ const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/
  * @since 0.1.0
  * @category constructors
  */
-export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, FileSystem.FileSystem> =>
+export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function* () {
     if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65_535) {
       return yield* usage(`--port must be between 0 and 65535, got ${flags.port}`)
@@ -192,18 +201,26 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
     if (Option.isSome(flags.cert) !== Option.isSome(flags.key)) return yield* usage("--cert and --key go together")
     if (flags.tls && Option.isSome(flags.cert)) return yield* usage("--tls generates a certificate; omit --cert/--key")
 
+    if (Option.isNone(flags.save) && Option.isSome(flags.saveInterval)) {
+      return yield* usage("--save-interval needs --save FILE")
+    }
+    const intervalSeconds = Option.getOrElse(flags.saveInterval, () => Duration.toSeconds(StateFile.defaultInterval))
+    if (!(Number.isFinite(intervalSeconds) && intervalSeconds > 0)) {
+      return yield* usage("--save-interval must be a positive number of seconds")
+    }
+    if (Option.isSome(flags.save)) {
+      const fs = yield* FileSystem.FileSystem
+      const directory = (yield* Path.Path).dirname(flags.save.value)
+      const info = yield* Effect.option(fs.stat(directory))
+      if (Option.isNone(info) || info.value.type !== "Directory") {
+        return yield* usage(`--save ${flags.save.value}: the directory ${directory} does not exist`)
+      }
+    }
+
     let state: PortalState.PortalState | undefined
     if (Option.isSome(flags.state)) {
-      const fs = yield* FileSystem.FileSystem
-      const text = yield* fs
-        .readFileString(flags.state.value)
-        .pipe(Effect.mapError(() => usage(`--state ${flags.state.pipe(Option.getOrElse(() => ""))} cannot be read`)))
-      state = yield* PortalState.fromJson(text).pipe(
-        Effect.mapError((error) =>
-          usage(
-            `--state ${flags.state.pipe(Option.getOrElse(() => ""))} is not a portal state: ${error.message.split("\n").join(" ")}`
-          )
-        )
+      state = yield* StateFile.read(flags.state.value).pipe(
+        Effect.mapError((error) => usage(`--state ${error.message}`))
       )
     }
 
@@ -234,7 +251,8 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
         ? { _tag: "Files", cert: flags.cert.value, key: flags.key.value }
         : { _tag: "None" }
     yield* Emulator.validate(options).pipe(Effect.mapError((error) => usage(error.message)))
-    return { port: flags.port, host: flags.host, tls, options }
+    const save = Option.map(flags.save, (path) => ({ path, intervalSeconds }))
+    return { port: flags.port, host: flags.host, tls, options, save }
   })
 
 /**
@@ -243,10 +261,13 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
  * @since 0.1.0
  * @category constructors
  */
-export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, FileSystem.FileSystem> =>
+export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
+      // Closed last (its finalizer is added first): the final save runs after the server stopped taking requests.
+      const saving = yield* Scope.make()
+      yield* Effect.addFinalizer((exit) => Scope.close(saving, exit))
       let caFile: string | undefined
       let server: Http.Server
       if (settings.tls._tag === "None") {
@@ -292,6 +313,13 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
       // Runs before the server's own finalizer: keep-alive clients must not hold the shutdown.
       yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
       const emulator = Context.get(context, Emulator.Emulator)
+      if (Option.isSome(settings.save)) {
+        const { intervalSeconds, path } = settings.save.value
+        yield* StateFile.autosave(emulator.portal.state, { path, interval: Duration.seconds(intervalSeconds) }).pipe(
+          Scope.extend(saving),
+          Effect.mapError((error) => new EmulatorError({ message: `--save ${error.message}` }))
+        )
+      }
       const oauth = yield* Emulator.oauthCredentials(emulator)
       const webhooks = yield* Emulator.webhookUrls(emulator)
       const reader = readerWebhook(webhooks)
@@ -336,7 +364,21 @@ export const command = Command.make(
       Options.withDefault("127.0.0.1"),
       Options.withDescription("Interface to listen on (default 127.0.0.1: loopback only)")
     ),
-    state: optionalText("state", "FILE", "Serve this portal state (a JSON file) instead of a generated portal"),
+    state: optionalText(
+      "state",
+      "FILE",
+      "Serve this portal state (a JSON file: PortalState, as --save writes it) instead of a generated portal; without --save, its changes are lost at exit"
+    ),
+    save: optionalText(
+      "save",
+      "FILE",
+      "Write the portal's state to FILE (atomically) at start, every --save-interval when it changed, and at exit; --state FILE --save FILE continues where the last run stopped"
+    ),
+    saveInterval: Options.float("save-interval").pipe(
+      Options.withPseudoName("SECONDS"),
+      Options.withDescription("Seconds between two saves of a changed portal (default 5; needs --save)"),
+      Options.optional
+    ),
     seed: optionalInteger("seed", "Seed of the generated portal (default 1): the same seed, the same portal"),
     users: optionalInteger("users", "Employees in the generated portal (default 30)"),
     chats: optionalInteger("chats", "Group chats in the generated portal (default 20)"),

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as Https from "node:https"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
 import { Cli, EmulatorCommand } from "@im-recent/cli"
-import { Generator, PortalState } from "@im-recent/emulator"
+import { Generator, PortalState, StateFile } from "@im-recent/emulator"
 import { DateTime, Effect, Exit, FiberId, Option } from "effect"
 import { cli, groupExited, linesOf, pnpmInWorkspace } from "./support.js"
 
@@ -131,6 +131,55 @@ describe("im-recent emulator (live)", () => {
         assert.match(last.time.date_start, /^2026-02-26T15:0\d:\d\d\+09:00$/)
         running.child.kill("SIGTERM")
         assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "--save: a generated portal is saved; after SIGTERM a restart on the file has the posted messages and continues their ids",
+    () =>
+      Effect.gen(function* () {
+        const directory = mkdtempSync(join(tmpdir(), "im-recent-cli-test-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+        const file = join(directory, "portal.json")
+        const post = (handshake: EmulatorCommand.Handshake, text: string) =>
+          promise(async () => {
+            const response = await fetch(`${handshake.webhook}im.message.add`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ DIALOG_ID: "chat1", MESSAGE: text })
+            })
+            return ((await response.json()) as Json).result as number
+          })
+        const lastMessage = (handshake: EmulatorCommand.Handshake) =>
+          promise(async () => {
+            const body = (await (await fetch(`${handshake.webhook}im.recent.get`)).json()) as Json
+            return body.result.find((item: Json) => item.id === "chat1").message as { id: number; text: string }
+          })
+
+        const first = yield* cli(["emulator", "--users", "4", "--chats", "2", "--save", file])
+        const before = JSON.parse(yield* promise(() => first.line(/^\{/))) as EmulatorCommand.Handshake
+        assert.isTrue(existsSync(file), "saved at start")
+        const ids = [yield* post(before, "first"), yield* post(before, "second")]
+        assert.strictEqual(ids[1], ids[0] + 1)
+        first.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => first.exited), { code: 0, signal: null }, first.stderr())
+        assert.strictEqual(first.stderr(), "")
+
+        const second = yield* cli(["emulator", "--state", file, "--save", file, "--save-interval", "0.2"])
+        const after = JSON.parse(yield* promise(() => second.line(/^\{/))) as EmulatorCommand.Handshake
+        const last = yield* lastMessage(after)
+        assert.deepStrictEqual([last.id, last.text], [ids[1], "second"], "the posted messages are there")
+        const third = yield* post(after, "third")
+        assert.strictEqual(third, ids[1] + 1, "ids continue after the saved messages")
+        second.child.kill("SIGINT")
+        assert.deepStrictEqual(yield* promise(() => second.exited), { code: 0, signal: null }, second.stderr())
+        const saved = yield* StateFile.read(file).pipe(Effect.provide(NodeContext.layer))
+        assert.deepStrictEqual(
+          saved.messages.filter((message) => ids.includes(message.id) || message.id === third).map((m) => m.text),
+          ["first", "second", "third"]
+        )
+        assert.deepStrictEqual(readdirSync(directory), ["portal.json"], "no temporary file left")
       }).pipe(Effect.scoped),
     live
   )
@@ -263,6 +312,8 @@ const flags = (overrides: Partial<EmulatorCommand.Flags> = {}): EmulatorCommand.
   port: 0,
   host: "127.0.0.1",
   state: Option.none(),
+  save: Option.none(),
+  saveInterval: Option.none(),
   seed: Option.none(),
   users: Option.none(),
   chats: Option.none(),
@@ -327,6 +378,29 @@ describe("EmulatorCommand.settings", () => {
       assert.include(yield* usageError({ cert: Option.some("a.pem") }), "--cert")
       assert.include(yield* usageError({ state: Option.some("portal.json"), seed: Option.some(1) }), "--seed")
     })
+  )
+
+  it.effect(
+    "--save: the file and the interval (default 5 s); refused without a directory, or with a bad interval",
+    () =>
+      Effect.gen(function* () {
+        const directory = mkdtempSync(join(tmpdir(), "im-recent-cli-test-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+        const file = join(directory, "portal.json")
+        assert.deepStrictEqual(
+          (yield* settings({ save: Option.some(file) })).save,
+          Option.some({ path: file, intervalSeconds: 5 })
+        )
+        assert.deepStrictEqual(
+          (yield* settings({ save: Option.some(file), saveInterval: Option.some(0.5) })).save,
+          Option.some({ path: file, intervalSeconds: 0.5 })
+        )
+        assert.isTrue(Option.isNone((yield* settings({})).save))
+        assert.include(yield* usageError({ saveInterval: Option.some(2) }), "--save-interval needs --save")
+        assert.include(yield* usageError({ save: Option.some(file), saveInterval: Option.some(0) }), "--save-interval")
+        const nowhere = join(directory, "missing", "portal.json")
+        assert.include(yield* usageError({ save: Option.some(nowhere) }), `--save ${nowhere}`)
+      }).pipe(Effect.scoped)
   )
 
   it.effect("a --state file that is not a portal state names the file", () =>

@@ -92,6 +92,13 @@ export * as ReadState from "./ReadState.js"
  */
 export * as RecentRead from "./RecentRead.js"
 /**
+ * A portal state in a file: read it, write it atomically, and keep a running emulator's portal saved to it, so a
+ * restart continues where the last run stopped (the posted messages are there, and new ids continue after theirs).
+ *
+ * @since 0.1.0
+ */
+export * as StateFile from "./StateFile.js"
+/**
  * A throw-away certificate authority and server certificate for serving the emulator over HTTPS.
  *
  * @since 0.1.0
