@@ -55,8 +55,8 @@ describe("Generator", () => {
       Effect.gen(function* () {
         const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
         const pinned = [
-          [options(42), "46c15731f45171511df409d434354f587890148907e2feb519b2dde9967ab06e"],
-          [options(7, "en"), "bbaa5cc1557f5b95f46527909c077f7b3fc5cdd86e0ede437ebf12f48b01980a"]
+          [options(42), "f260051b61bdf5a3692f8c206de744039301e27e68142c4eee39642bed81c6cb"],
+          [options(7, "en"), "9c930c33a794695f363d9e911b80ce991b443fd2fd0528693e702d6d482d2dc6"]
         ] as const
         for (const [settings, hash] of pinned) {
           assert.strictEqual(sha256(yield* PortalState.toJson(Generator.generate(settings))), hash)

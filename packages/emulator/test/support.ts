@@ -51,8 +51,8 @@ export class Builder {
     this.state = {
       version: 1,
       portal: {
-        domain: "test.bitrix24.com",
-        publicUrl: "https://test.bitrix24.com",
+        domain: "test.bitrix24.test",
+        publicUrl: "https://test.bitrix24.test",
         timeZone: "UTC",
         language: "en",
         colorsEnabled: true,
