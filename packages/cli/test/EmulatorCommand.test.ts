@@ -403,13 +403,27 @@ describe("EmulatorCommand.settings", () => {
       }).pipe(Effect.scoped)
   )
 
-  it.effect("a --state file that is not a portal state names the file", () =>
+  it.effect("a --state file that is not a portal state names the file, in one short line without its secrets", () =>
     Effect.gen(function* () {
       const directory = mkdtempSync(join(tmpdir(), "im-recent-cli-test-"))
       yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
       const file = join(directory, "bad.json")
       writeFileSync(file, '{"version": 2}')
       assert.include(yield* usageError({ state: Option.some(file) }), `--state ${file} is not a portal state`)
+      // a saved portal, broken: its webhook code where a message belongs, then 300 broken messages
+      const encoded = JSON.parse(
+        yield* PortalState.toJson(
+          Generator.generate({ ...Generator.defaults(DateTime.unsafeMake(0)), users: 3, chats: 1, seed: 4 })
+        )
+      )
+      const secret = encoded.webhooks[0].code as string
+      encoded.messages = [secret, ...Array.from({ length: 300 }, () => ({ id: 0 }))]
+      writeFileSync(file, JSON.stringify(encoded))
+      const line = yield* usageError({ state: Option.some(file) })
+      assert.include(line, `--state ${file} is not a portal state: `)
+      assert.notInclude(line, secret)
+      assert.notInclude(line, "\n")
+      assert.isBelow(line.length, 500 + file.length)
     }).pipe(Effect.scoped)
   )
 })
