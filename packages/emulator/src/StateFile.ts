@@ -76,11 +76,8 @@ export const read = (path: string): Effect.Effect<PortalState.PortalState, State
       .pipe(Effect.mapError(() => new StateFileError({ path, reason: "cannot be read" })))
     return yield* PortalState.fromJson(text).pipe(
       Effect.mapError((error) => {
-        const detail = Redact.maskSecrets(error.message.split("\n").join(" "), secretsIn(text))
-        return new StateFileError({
-          path,
-          reason: `is not a portal state: ${Redact.bounded(detail.replace(/\s+/g, " "), Redact.maxNote)}`
-        })
+        const detail = Redact.excerpt(error.message.replace(/\s+/g, " "), Redact.maxNote, secretsIn(text))
+        return new StateFileError({ path, reason: `is not a portal state: ${detail}` })
       })
     )
   })

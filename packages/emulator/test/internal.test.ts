@@ -67,6 +67,21 @@ describe("internal/http/redact", () => {
     }
   )
 
+  it.prop(
+    "an excerpt shows no part of a secret, wherever the cut falls",
+    [
+      FastCheck.stringMatching(/^[a-z0-9]{8,80}$/),
+      FastCheck.integer({ min: 0, max: 300 }),
+      FastCheck.integer({ min: 1, max: 200 })
+    ],
+    ([secret, at, max]) => {
+      const text = `${"·".repeat(at)}${secret}${"·".repeat(50)}`
+      const shown = Redact.excerpt(text, max, [secret]).split("…(")[0]
+      assert.notMatch(shown, /[a-z0-9]/)
+      assert.isAtMost(shown.length, max)
+    }
+  )
+
   it("masks webhook paths, credential parameters and Bearer tokens; the target drops the query", () => {
     assert.strictEqual(
       Redact.maskSecrets('GET /rest/1/abc123/im.recent.get?auth=tok&x=1 "refresh_token": "r3" Bearer b34r'),

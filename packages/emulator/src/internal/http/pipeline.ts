@@ -155,11 +155,13 @@ export const handle = (
       ]
     })
     const shown = (secrets: ReadonlyArray<string>) =>
-      method === "" ? "/rest/" : Redact.maskSecrets(Redact.bounded(method, Redact.maxValue), secrets)
+      method === "" ? "/rest/" : Redact.excerpt(method, Redact.maxValue, secrets)
     if (notes.length > 0) {
-      const text = notes.map((note) => Redact.bounded(note, Redact.maxNote)).join("; ")
       yield* Effect.whenLogLevel(
-        Effect.flatMap(secrets, (masked) => Effect.logWarning(Redact.line(`${shown(masked)}: ${text}`, masked))),
+        Effect.flatMap(secrets, (masked) => {
+          const text = notes.map((note) => Redact.excerpt(note, Redact.maxNote, masked)).join("; ")
+          return Effect.logWarning(Redact.line(`${shown(masked)}: ${text}`, masked))
+        }),
         LogLevel.Warning
       )
     }

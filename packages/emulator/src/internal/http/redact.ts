@@ -36,13 +36,9 @@ const webhookCode = /(\/rest\/+[^/?#\s]+\/+)[^/?#\s]+/gi
 const usable = (values: Iterable<string>): ReadonlyArray<string> =>
   [...new Set(values)].filter((value) => value.length >= 4).sort((a, b) => b.length - a.length)
 
-/**
- * Masks secrets in `text`: the values of credential parameters (`auth=…`, `"access_token": "…"`, `Bearer …`), the code
- * of any webhook path, and every one of `secrets` wherever it appears. @internal
- */
-export const maskSecrets = (text: string, secrets: Iterable<string> = []): string => {
+const maskSorted = (text: string, secrets: ReadonlyArray<string>): string => {
   let masked = text
-  for (const secret of usable(secrets)) masked = masked.split(secret).join(mask)
+  for (const secret of secrets) masked = masked.split(secret).join(mask)
   return masked
     .replace(webhookCode, `$1${mask}`)
     .replace(secretPairs, `$1=${mask}`)
@@ -50,9 +46,27 @@ export const maskSecrets = (text: string, secrets: Iterable<string> = []): strin
     .replace(bearer, `$1${mask}`)
 }
 
-/** A log message: secrets masked, then cut to {@link maxLine}. @internal */
-export const line = (text: string, secrets: Iterable<string> = []): string =>
-  bounded(maskSecrets(bounded(text, maxLine * 2), secrets), maxLine)
+/**
+ * Masks secrets in `text`: the values of credential parameters (`auth=…`, `"access_token": "…"`, `Bearer …`), the code
+ * of any webhook path, and every one of `secrets` wherever it appears. @internal
+ */
+export const maskSecrets = (text: string, secrets: Iterable<string> = []): string => maskSorted(text, usable(secrets))
+
+/**
+ * At most `max` characters of `text`, secrets masked, saying how many were left out. Masking comes first, over
+ * enough of the text that a secret starting within the first `max` characters is masked whole: no part of one
+ * survives at the cut, and a long text costs no more than a short one. @internal
+ */
+export const excerpt = (text: string, max: number, secrets: Iterable<string> = []): string => {
+  const sorted = usable(secrets)
+  const head = text.slice(0, max + (sorted[0]?.length ?? 0) + 64)
+  const masked = maskSorted(head, sorted)
+  const left = masked.length - Math.min(max, masked.length) + (text.length - head.length)
+  return left === 0 ? masked : `${masked.slice(0, max)}…(${left} more characters)`
+}
+
+/** A log message: secrets masked, at most {@link maxLine} characters. @internal */
+export const line = (text: string, secrets: Iterable<string> = []): string => excerpt(text, maxLine, secrets)
 
 /**
  * A request's method and target as a log line shows it: the path only (a query string is reduced to `?…`), a
@@ -61,7 +75,7 @@ export const line = (text: string, secrets: Iterable<string> = []): string =>
 export const target = (httpMethod: string, url: string, secrets: Iterable<string> = []): string => {
   const end = url.search(/[?#]/)
   const path = end === -1 ? url : url.slice(0, end)
-  return `${bounded(httpMethod, 16)} ${bounded(maskSecrets(path, secrets), maxValue * 3)}${end === -1 ? "" : "?…"}`
+  return `${bounded(httpMethod, 16)} ${excerpt(path, maxValue * 3, secrets)}${end === -1 ? "" : "?…"}`
 }
 
 const decoded = (text: string): string => {
