@@ -158,7 +158,7 @@ describe("NodeServer: malformed HTTP gets an error envelope", () => {
     }).pipe(Effect.provide(served))
   )
 
-  it.live("a chunked body over the limit (20 MB against 1 MiB): the 413 envelope, not a reset", () =>
+  it.live("a body over the limit (20 MB against 1 MiB), chunked or with a length: the 413 envelope, not a reset", () =>
     Effect.gen(function* () {
       const port = yield* portOf
       const chunk = new Uint8Array(1024 * 1024).fill(0x61)
@@ -167,10 +167,17 @@ describe("NodeServer: malformed HTTP gets an error envelope", () => {
       ]
       for (let i = 0; i < 20; i++) chunked.push(`${chunk.length.toString(16)}\r\n`, chunk, "\r\n")
       chunked.push("0\r\n\r\n")
-      const parsed = parse(yield* exchange(port, ...chunked))
-      assert.strictEqual(parsed.status, 413)
-      assert.strictEqual(parsed.body?.error, "INVALID_REQUEST")
-      assert.include(parsed.body?.error_description, "larger than 1048576 bytes")
+      const whole = new Uint8Array(20 * chunk.length).fill(0x61)
+      const declared = [
+        `POST ${hookPath} HTTP/1.1\r\nHost: a\r\nContent-Length: ${whole.length}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n`,
+        whole
+      ]
+      for (const request of [chunked, declared]) {
+        const parsed = parse(yield* exchange(port, ...request))
+        assert.strictEqual(parsed.status, 413)
+        assert.strictEqual(parsed.body?.error, "INVALID_REQUEST")
+        assert.include(parsed.body?.error_description, "larger than 1048576 bytes")
+      }
     }).pipe(Effect.provide(served))
   )
 
