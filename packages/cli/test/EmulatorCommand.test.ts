@@ -251,7 +251,6 @@ describe("im-recent emulator (live)", () => {
           ["emulator", "--bogus"],
           ["emulator", "--rate", "fast"],
           ["emulator", "--state", "/nonexistent/portal.json"],
-          ["emulator", "--port", "6000"],
           ["emulator", "--tls", "--cert", "a.pem", "--key", "b.pem"]
         ]) {
           const running = yield* cli(args)
@@ -265,6 +264,22 @@ describe("im-recent emulator (live)", () => {
           assert.match(lines[0], /^im-recent: /)
           assert.notMatch(stderr, /\n\s+at /)
         }
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "a port fetch refuses (6000): one line naming the port and why, exit status 2, nothing on stdout",
+    () =>
+      Effect.gen(function* () {
+        const running = yield* cli(["emulator", "--port", "6000"])
+        const exit = yield* promise(() => running.exited)
+        assert.strictEqual(exit.code, 2, running.stderr())
+        assert.strictEqual(running.stdout(), "")
+        assert.match(
+          running.stderr(),
+          /^im-recent: --port 6000: port 6000 is on the Fetch standard's list .*fetch.*\n$/
+        )
       }).pipe(Effect.scoped),
     live
   )
