@@ -1,7 +1,9 @@
 /**
  * The recent-chats API: `im.recent.get`, `im.recent.pin`, `im.recent.unread`, `im.recent.hide`, and
  * `im.recent.list` as a `Stream` that pages by the `LAST_MESSAGE_DATE` cursor and emits every item exactly once,
- * even when the list moves while it is read.
+ * even when the list moves while it is read. The cursor has whole seconds and the server ignores `OFFSET` next to
+ * it, so more than 200 items in one second cannot all be listed: the listing goes on below that second and says so
+ * (`Overflow`), or fails with `ListOverflow` when asked to (`onOverflow: "fail"`).
  *
  * Parameters are encoded with the domain schemas: flags as `"Y"`/`"N"`, dates as ATOM with a numeric
  * offset and whole seconds (a `toISOString()` value would be misread by the server). Responses are
@@ -85,6 +87,67 @@ export interface ListOptions {
    * `true`; only when the listing took more than one request).
    */
   readonly catchUp?: boolean | undefined
+  /**
+   * When more than 200 unpinned items share one second (a batch of posts does it), the cursor cannot list them all:
+   * `"continue"` (the default) goes on from the second before, so every older item still comes, and reports what may
+   * be missing (`ListPage.overflow`, `ListResult.overflow`); `"fail"` stops with {@link ListOverflow} instead.
+   */
+  readonly onOverflow?: "continue" | "fail" | undefined
+}
+
+/**
+ * The error `list`, `listPages` and `listAll` add for their `options`: {@link ListOverflow} unless `onOverflow` is
+ * certainly `"continue"` (left out, or written so).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OverflowError<O extends ListOptions | undefined> = [O] extends [
+  { readonly onOverflow?: "continue" | undefined } | undefined
+]
+  ? never
+  : ListOverflow
+
+/**
+ * More than 200 unpinned items share one second, so the listing could not bring them all: the cursor
+ * (`LAST_MESSAGE_DATE`) has whole seconds, a page holds at most 200 items, and the server ignores `OFFSET` next to
+ * the cursor. The items of that second past the `listed` ones are missing; every older item came.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Overflow {
+  /** The crowded second (the date of its items, at the response's offset). */
+  readonly second: DateTime.Zoned
+  /**
+   * How many items of that second were listed (on a `ListPage`: up to that response; in a `ListResult`: in all);
+   * the rest of that second is missing.
+   */
+  readonly listed: number
+}
+
+/**
+ * `onOverflow: "fail"`: more than 200 unpinned items share one second, so `im.recent.list` cannot list them all (see
+ * {@link Overflow}). Sending the same listing again cannot help until the list changes.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ListOverflow extends Schema.TaggedError<ListOverflow>("@im-recent/client/ImRecent/ListOverflow")(
+  "ListOverflow",
+  {
+    /** The crowded second. */
+    second: AtomDateTime.AtomDateTime,
+    /** How many items of that second were listed before the listing stopped. */
+    listed: Schema.Int
+  }
+) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `im.recent.list cannot list every item: more than ${RecentList.maxLimit} items share the second ${AtomDateTime.format(this.second)} (a page holds at most ${RecentList.maxLimit}, the LAST_MESSAGE_DATE cursor has whole seconds and the server ignores OFFSET next to it); ${this.listed} of them were listed and the others would be missing`
+  }
 }
 
 /**
@@ -105,6 +168,12 @@ export interface ListPage {
   readonly syncDate: DateTime.Zoned
   /** `walk`: a page of the cursor walk down the list; `catch-up`: a read of the top for items that moved meanwhile. */
   readonly phase: "walk" | "catch-up"
+  /**
+   * Set when this response showed more than 200 unpinned items in one second: the next page starts at the second
+   * before, and the items of that second past the ones listed are missing (see {@link Overflow}). Each second is
+   * reported once per listing.
+   */
+  readonly overflow: Option.Option<Overflow>
 }
 
 /**
@@ -117,6 +186,11 @@ export interface ListResult {
   readonly items: ReadonlyArray<RecentItem.RecentItem>
   /** The `LAST_SYNC_DATE` of the next delta: the first page's `time.date_start`. */
   readonly nextSyncDate: DateTime.Zoned
+  /**
+   * The seconds that held more than 200 unpinned items, newest first: items of those seconds may be missing. Empty
+   * when every item came (with `onOverflow: "fail"` it is always empty).
+   */
+  readonly overflow: ReadonlyArray<Overflow>
 }
 
 /**
@@ -139,14 +213,29 @@ export interface Service {
    * `im.recent.list`, every item once: pages follow the `LAST_MESSAGE_DATE` cursor (never `OFFSET`), items are
    * de-duplicated by id (pinned items and the boundary item repeat on every page), and a final read of the top picks
    * up the items that moved up while the pages were read. An item that exists from the first request to the last is
-   * emitted exactly once.
+   * emitted exactly once, unless more than 200 unpinned items share its second (see `ListOptions.onOverflow`).
    */
-  readonly list: (params?: ListParams, options?: ListOptions) => Stream.Stream<RecentItem.RecentItem, Bitrix24Error>
-  /** `list` one response at a time, with each response's `time` and the first page's `time.date_start`. */
-  readonly listPages: (params?: ListParams, options?: ListOptions) => Stream.Stream<ListPage, Bitrix24Error>
-  /** `list` collected, with the `LAST_SYNC_DATE` for a follow-up delta. */
-  readonly listAll: (params?: ListParams, options?: ListOptions) => Effect.Effect<ListResult, Bitrix24Error>
+  readonly list: <const O extends ListOptions = NoOptions>(
+    params?: ListParams,
+    options?: O
+  ) => Stream.Stream<RecentItem.RecentItem, Bitrix24Error | OverflowError<O>>
+  /**
+   * `list` one response at a time, with each response's `time`, the first page's `time.date_start`, and the
+   * overflow a response showed.
+   */
+  readonly listPages: <const O extends ListOptions = NoOptions>(
+    params?: ListParams,
+    options?: O
+  ) => Stream.Stream<ListPage, Bitrix24Error | OverflowError<O>>
+  /** `list` collected, with the `LAST_SYNC_DATE` for a follow-up delta and what may be missing (`overflow`). */
+  readonly listAll: <const O extends ListOptions = NoOptions>(
+    params?: ListParams,
+    options?: O
+  ) => Effect.Effect<ListResult, Bitrix24Error | OverflowError<O>>
 }
+
+/** No list options: the defaults (`onOverflow: "continue"`). */
+type NoOptions = { readonly onOverflow?: "continue" | undefined }
 
 /**
  * @since 0.1.0
@@ -221,7 +310,10 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
   )
   const hide = Effect.fn("ImRecent.hide")((dialogId: DialogIdInput) => run(ImCommand.recent.hide(dialogId)))
 
-  const listPages = (params?: ListParams, options?: ListOptions): Stream.Stream<ListPage, Bitrix24Error> =>
+  const listPages = (
+    params?: ListParams,
+    options?: ListOptions
+  ): Stream.Stream<ListPage, Bitrix24Error | ListOverflow> =>
     Stream.unwrap(
       Effect.gen(function* () {
         const pageSize = options?.pageSize ?? RecentList.maxLimit
@@ -235,10 +327,14 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
             RecentList.Response
           )
         const seen = new Set<number | string>()
+        /** Items listed per second of activity: what an overflow reports as listed. */
+        const perSecond = new Map<number, number>()
         const fresh = (items: ReadonlyArray<RecentItem.RecentItem>) =>
           items.filter((item) => {
             if (seen.has(item.id)) return false
             seen.add(item.id)
+            const second = ListCursor.seconds(ListCursor.activityOf(item))
+            perSecond.set(second, (perSecond.get(second) ?? 0) + 1)
             return true
           })
         return Stream.unfoldEffect(ListCursor.start(pageSize), (step) =>
@@ -248,31 +344,58 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
                 const response = yield* read(step.cursor, step.limit)
                 const syncDate = step.syncDate ?? response.time.date_start
                 const { hasMore, items } = response.result
-                const page: ListPage = { items: fresh(items), time: response.time, syncDate, phase: step.phase }
-                const next = ListCursor.next(step, { hasMore, items, syncDate }, options?.catchUp ?? true)
-                if (next._tag === "Done" && next.stuck !== undefined) {
+                const pageItems = fresh(items)
+                const transition = ListCursor.next(step, { hasMore, items, syncDate }, options?.catchUp ?? true)
+                const overflow = Option.map(
+                  Option.fromNullable(transition.overflow),
+                  (second): Overflow => ({ second, listed: perSecond.get(ListCursor.seconds(second)) ?? 0 })
+                )
+                if (Option.isSome(overflow)) {
+                  if (options?.onOverflow === "fail") return yield* new ListOverflow(overflow.value)
                   yield* Effect.logWarning(
-                    `im.recent.list: more than ${RecentList.maxLimit} items share the last second of the page; stopping there`
-                  ).pipe(Effect.annotateLogs({ cursor: AtomDateTime.format(next.stuck) }))
+                    `im.recent.list: more than ${RecentList.maxLimit} items share one second; going on from the second before, the items of that second past the ${overflow.value.listed} listed are missing`
+                  ).pipe(Effect.annotateLogs({ second: AtomDateTime.format(overflow.value.second) }))
                 }
+                const next = transition.next
+                const page: ListPage = { items: pageItems, time: response.time, syncDate, phase: step.phase, overflow }
                 return Option.some([page, next] as const)
               })
         )
       })
     ).pipe(Stream.withSpan("ImRecent.listPages"))
 
-  const list = (params?: ListParams, options?: ListOptions): Stream.Stream<RecentItem.RecentItem, Bitrix24Error> =>
+  const list = (
+    params?: ListParams,
+    options?: ListOptions
+  ): Stream.Stream<RecentItem.RecentItem, Bitrix24Error | ListOverflow> =>
     Stream.flatMap(listPages(params, options), (page) => Stream.fromIterable(page.items))
 
   const listAll = Effect.fn("ImRecent.listAll")(function* (params?: ListParams, options?: ListOptions) {
-    const pages = yield* Stream.runCollect(listPages(params, options))
-    const first = Chunk.head(pages)
-    const items = Chunk.toReadonlyArray(pages).flatMap((page) => page.items)
-    if (Option.isNone(first)) return yield* Effect.dieMessage("im.recent.list answered no page")
-    return { items, nextSyncDate: first.value.syncDate } satisfies ListResult
+    const pages = Chunk.toReadonlyArray(yield* Stream.runCollect(listPages(params, options)))
+    const first = pages[0]
+    if (first === undefined) return yield* Effect.dieMessage("im.recent.list answered no page")
+    const items = pages.flatMap((page) => page.items)
+    // counted over the whole listing: the catch-up read may have brought more items of a crowded second
+    const overflow = pages
+      .flatMap((page) => Option.toArray(page.overflow))
+      .map(({ second }) => ({
+        second,
+        listed: items.filter((item) => ListCursor.seconds(ListCursor.activityOf(item)) === ListCursor.seconds(second))
+          .length
+      }))
+    return { items, nextSyncDate: first.syncDate, overflow } satisfies ListResult
   })
 
-  return ImRecent.of({ get, pin, unread, hide, list, listPages, listAll })
+  // `ListOverflow` is in the types only where `onOverflow` may be "fail": the only case it can happen
+  return ImRecent.of({
+    get,
+    pin,
+    unread,
+    hide,
+    list: list as Service["list"],
+    listPages: listPages as Service["listPages"],
+    listAll: listAll as Service["listAll"]
+  })
 })
 
 /**

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Bitrix24Error, ImRecent } from "@im-recent/client"
 import { AtomDateTime, DialogId } from "@im-recent/domain"
-import { Chunk, DateTime, Effect, HashMap, Layer, Logger, LogLevel, Option, Stream, TestClock } from "effect"
+import { Chunk, DateTime, Effect, FastCheck, HashMap, Layer, Logger, LogLevel, Option, Stream, TestClock } from "effect"
 import * as Msw from "./support/Msw.js"
 
 const documented = Msw.fixture<Msw.WireGet>("im.recent.get.en.json")
@@ -319,6 +319,104 @@ describe("ImRecent", () => {
           [1, 2, 3, 4, 5]
         )
       }).pipe(Effect.provide(Msw.layer))
+    )
+
+    /** 230 items in one second (a batch of posts), 3 pinned above them, and 40 older items, one per second. */
+    const crowded = (): ReadonlyArray<Row> => [
+      ...[1, 2, 3].map((id) => ({ id, pinned: true, at: base + 5000 + id })),
+      ...Array.from({ length: 230 }, (_, i) => ({ id: 100 + i, at: base + 3000 })),
+      ...Array.from({ length: 40 }, (_, i) => ({ id: 1000 + i, at: base + 2000 - i }))
+    ]
+
+    it.effect(
+      "more than 200 items in one second: the listing goes on below it, every older item comes, and the result says what is missing",
+      () =>
+        Effect.gen(function* () {
+          const rows = crowded()
+          const portal = yield* cursorPortal(rows)
+          const result = yield* withRecent(portal, (recent) => recent.listAll())
+          const ids = result.items.map((item) => item.id)
+          assert.strictEqual(new Set(ids).size, ids.length, "no duplicates")
+          // the pinned items and all 40 older items come; of the crowded second, one full page (the pinned items are
+          // newer than the cursor, so they leave the page to it)
+          for (const row of rows.filter((r) => r.pinned === true || r.at < base + 3000)) assert.include(ids, row.id)
+          const ofSecond = ids.filter((id) => Number(id) >= 100 && Number(id) < 330)
+          assert.strictEqual(ofSecond.length, 200)
+          assert.deepStrictEqual(
+            result.overflow.map((o) => [AtomDateTime.format(o.second), o.listed]),
+            [[atom(base + 3000), 200]]
+          )
+          // the cursor went on from the second before the crowded one
+          assert.include(
+            portal.requests.map((r) => r.json.LAST_MESSAGE_DATE),
+            atom(base + 2999)
+          )
+          // the page stream carries it on the response that showed it
+          const pages = yield* withRecent(portal, (recent) => Stream.runCollect(recent.listPages()))
+          const flagged = Chunk.toReadonlyArray(pages).filter((page) => Option.isSome(page.overflow))
+          assert.strictEqual(flagged.length, 1)
+        }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect('onOverflow: "fail" stops at the crowded second with a typed ListOverflow', () =>
+      Effect.gen(function* () {
+        const portal = yield* cursorPortal(crowded())
+        const error = yield* withRecent(portal, (recent) => Effect.flip(recent.listAll({}, { onOverflow: "fail" })))
+        assert.instanceOf(error, ImRecent.ListOverflow)
+        assert.strictEqual(error._tag, "ListOverflow")
+        assert.strictEqual(error.listed, 200)
+        assert.strictEqual(AtomDateTime.format(error.second), atom(base + 3000))
+        assert.match(error.message, /more than 200 items share the second .*200 of them were listed/)
+        // it stopped there: no page below the crowded second was asked for
+        assert.notInclude(
+          portal.requests.map((r) => r.json.LAST_MESSAGE_DATE),
+          atom(base + 2999)
+        )
+        // without a crowded second the strict listing succeeds with nothing missing
+        const calm = yield* cursorPortal(crowded().filter((row) => row.id < 100 || row.id >= 300))
+        const complete = yield* withRecent(calm, (recent) => recent.listAll({}, { onOverflow: "fail" }))
+        assert.deepStrictEqual(complete.overflow, [])
+        assert.strictEqual(complete.items.length, 3 + 30 + 40)
+      }).pipe(Effect.provide(Msw.layer))
+    )
+
+    it.effect.prop(
+      "whatever the crowding: no duplicates, every item outside a reported second comes, and each report counts what came",
+      [
+        // up to 4 seconds with 0–260 items each, scattered items in other seconds, up to 45 pinned ones
+        FastCheck.array(FastCheck.integer({ min: 0, max: 260 }), { minLength: 1, maxLength: 4 }),
+        FastCheck.integer({ min: 0, max: 120 }),
+        FastCheck.integer({ min: 0, max: 45 }),
+        FastCheck.integer({ min: 1, max: 200 })
+      ],
+      ([hot, scattered, pinned, pageSize]) =>
+        Effect.gen(function* () {
+          let id = 1
+          const rows: Array<Row> = [
+            ...hot.flatMap((count, i) =>
+              Array.from({ length: count }, () => ({ id: id++, at: base + 5000 - i * 100 }))
+            ),
+            ...Array.from({ length: scattered }, (_, i) => ({ id: id++, at: base + 4990 - i * 7 })),
+            ...Array.from({ length: pinned }, (_, i) => ({ id: id++, pinned: true, at: base + 3 * i }))
+          ]
+          const portal = yield* cursorPortal(rows)
+          const result = yield* withRecent(portal, (recent) => recent.listAll({}, { pageSize }))
+          const ids = result.items.map((item) => Number(item.id))
+          assert.strictEqual(new Set(ids).size, ids.length, "no duplicates")
+          const reported = new Set(result.overflow.map((o) => Math.floor(o.second.epochMillis / 1000)))
+          const missing = rows.filter((row) => !ids.includes(row.id))
+          for (const row of missing) {
+            assert.isTrue(reported.has(row.at) && row.pinned !== true, `item ${row.id} at ${row.at} is missing`)
+          }
+          for (const overflow of result.overflow) {
+            const second = Math.floor(overflow.second.epochMillis / 1000)
+            const came = rows.filter((row) => row.at === second && ids.includes(row.id)).length
+            assert.strictEqual(overflow.listed, came)
+            // a reported second really is crowded: more than a page's worth of unpinned items, less what is pinned
+            assert.isAtLeast(rows.filter((row) => row.at === second && row.pinned !== true).length, 200 - pinned)
+          }
+        }).pipe(Effect.provide(Msw.layer)),
+      { timeout: 120_000, fastCheck: { numRuns: 25 } }
     )
 
     it.effect("one page that holds everything is one request: nothing can have moved", () =>

@@ -1,7 +1,8 @@
 /**
  * `ImRecent.list` against the emulator's web handler, on the test's clock: whatever is written while the pages are
  * read, every item that is in the list before the first request and still there after the last one comes out, and
- * nothing comes out twice.
+ * nothing comes out twice; more than 200 items in one second (which the cursor cannot page through) are reported,
+ * and every older item still comes.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { ImRecent } from "@im-recent/client"
@@ -112,5 +113,72 @@ describe("ImRecent.list while the list moves", () => {
         assert.deepStrictEqual(lost, [], `page size ${pageSize}`)
       }),
     { timeout: 120_000, fastCheck: { numRuns: 20 } }
+  )
+})
+
+describe("ImRecent.list with more than 200 items in one second", () => {
+  it.effect(
+    "260 im.message.add in one second on a 330-item list: every older item comes, and the overflow says how many of that second were listed",
+    () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(Date.parse(NOW))
+        const state = Generator.generate({
+          ...Generator.defaults(DateTime.unsafeMake(NOW)),
+          seed: 3,
+          users: 10,
+          chats: 9,
+          messages: { perChat: 2 },
+          locale: "en"
+        })
+        const portal = yield* EmulatorHandler.make(state, NOW)
+        const client = ImRecent.layer.pipe(Layer.provide(portal.transport(1)))
+        const listAll = (options?: ImRecent.ListOptions) =>
+          Effect.flatMap(ImRecent.ImRecent, (recent) => recent.listAll({}, options)).pipe(Effect.provide(client))
+
+        // grow user 1's list to 330 items, one new chat a second
+        const start = yield* listAll()
+        const created: Array<string> = []
+        for (let i = start.items.length; i < 330; i++) {
+          yield* TestClock.adjust("1 second")
+          const added = yield* portal.call(1, "im.chat.add", { TITLE: `Batch ${i}`, USERS: [2] })
+          created.push(`chat${added.result as number}`)
+        }
+        const before = yield* listAll()
+        assert.strictEqual(before.items.length, 330)
+        assert.deepStrictEqual(before.overflow, [])
+
+        // a batch of posts: 260 messages within one second
+        yield* TestClock.adjust("1 minute")
+        const posted = created.slice(0, 260)
+        for (const dialogId of posted) {
+          const sent = yield* portal.call(1, "im.message.add", { DIALOG_ID: dialogId, MESSAGE: "release notes" })
+          assert.isNumber(sent.result, JSON.stringify(sent))
+        }
+        const crowdedSecond = Math.floor(Date.parse(NOW) / 1000) + created.length + 60
+
+        const after = yield* listAll()
+        const ids = after.items.map((item) => item.id)
+        assert.strictEqual(new Set(ids).size, ids.length, "no duplicates")
+        // every item that was not posted to is older than the crowded second: all of them come
+        const untouched = before.items.map((item) => item.id).filter((id) => !posted.includes(String(id)))
+        assert.strictEqual(untouched.length, 70)
+        assert.deepStrictEqual(
+          untouched.filter((id) => !ids.includes(id)),
+          []
+        )
+        // of the crowded second, what the pages could hold; the overflow says exactly that
+        const listed = after.items.filter((item) => posted.includes(String(item.id))).length
+        assert.isAtLeast(listed, 155) // 200 less at most 45 pinned items
+        assert.deepStrictEqual(
+          after.overflow.map((overflow) => [Math.floor(overflow.second.epochMillis / 1000), overflow.listed]),
+          [[crowdedSecond, listed]]
+        )
+        assert.strictEqual(after.items.length, 330 - (260 - listed))
+
+        // strict: a typed error instead
+        const error = yield* Effect.flip(listAll({ onOverflow: "fail" }))
+        assert.strictEqual(error._tag, "ListOverflow")
+      }),
+    { timeout: 120_000 }
   )
 })
