@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { ErrorEnvelope } from "@im-recent/domain"
+import { BlockedPort, ErrorEnvelope } from "@im-recent/domain"
 import * as Schema from "effect/Schema"
 import { ApiError, isApiError } from "./ApiError.js"
 import { always, behaving, callContext, errorId as id, where } from "./internal/errorBody.js"
@@ -57,19 +57,37 @@ export class PortalMoved extends behaving(
   }
 ) {}
 
-/** Why no retry can help a network error, when none can. */
-const hopeless = (self: { readonly code?: string | undefined; readonly loopback?: boolean | undefined }) =>
-  self.code === "ENOTFOUND"
-    ? "the host name does not resolve"
-    : self.code === "ECONNREFUSED" && self.loopback === true
-      ? "nothing listens on that port of this machine"
-      : undefined
+interface NetworkFacts {
+  readonly code?: string | undefined
+  readonly loopback?: boolean | undefined
+  readonly blockedPort?: number | undefined
+}
+
+/** Why no immediate retry can help a network error, when none can. */
+const hopeless = (self: NetworkFacts) =>
+  self.blockedPort !== undefined
+    ? BlockedPort.explain(self.blockedPort)
+    : self.code === "ENOTFOUND"
+      ? "the host name does not resolve"
+      : self.code === "ECONNREFUSED" && self.loopback === true
+        ? "nothing listens on that port of this machine"
+        : undefined
+
+/**
+ * Whether the cause can go away by itself (a service started again, a network back): a host name that does not
+ * resolve, a loopback port nothing listens on. A blocked port never does.
+ */
+const passing = (self: NetworkFacts) =>
+  self.blockedPort === undefined &&
+  (self.code === "ENOTFOUND" || (self.code === "ECONNREFUSED" && self.loopback === true))
 
 /**
  * The request or the response body could not travel (connection refused or reset, DNS, TLS). The
- * call may have run; idempotent calls are retried, except when no retry can help: the host name does
- * not resolve (`ENOTFOUND`), or a loopback host refused the connection (`ECONNREFUSED`: nothing
- * listens on that port of this machine).
+ * call may have run; idempotent calls are retried, except when no immediate retry can help: the host
+ * name does not resolve (`ENOTFOUND`), a loopback host refused the connection (`ECONNREFUSED`: nothing
+ * listens on that port of this machine), or `fetch` refuses the port (`blockedPort`: one of the Fetch
+ * standard's "bad ports", `BlockedPort` of `@im-recent/domain`). A long-running loop may still try the
+ * first two again later ({@link isRetryableLater}).
  *
  * @since 0.1.0
  * @category errors
@@ -81,7 +99,9 @@ export class NetworkError extends behaving(
     /** The system error code, when the platform gave one: `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, … */
     code: Schema.optional(Schema.String),
     /** Whether the request went to a loopback host (`localhost`, `127.0.0.0/8`, `::1`). */
-    loopback: Schema.optional(Schema.Boolean)
+    loopback: Schema.optional(Schema.Boolean),
+    /** The port `fetch` refused to connect to (a Fetch standard "bad port", such as 6000 or 9). */
+    blockedPort: Schema.optional(Schema.Int)
   }),
   {
     retryPolicy: (self) => (hopeless(self) === undefined ? "idempotent" : "never"),
@@ -92,12 +112,22 @@ export class NetworkError extends behaving(
   }
 ) {
   /**
-   * Why retrying cannot help, when it cannot.
+   * Why retrying at once cannot help, when it cannot.
    *
    * @since 0.1.0
    */
   get hopeless(): string | undefined {
     return hopeless(this)
+  }
+
+  /**
+   * Whether what makes it hopeless now can go away by itself (a service starting again on a loopback port, a
+   * network or DNS coming back), so that a long-running loop may try again later.
+   *
+   * @since 0.1.0
+   */
+  get passing(): boolean {
+    return passing(this)
   }
 }
 
@@ -253,6 +283,20 @@ export const isBitrix24Error = (u: unknown): u is Bitrix24Error =>
  */
 export const isRetryable = (error: Bitrix24Error, idempotent = true): boolean =>
   ErrorEnvelope.allowsRetry(error.retryPolicy, idempotent)
+
+/**
+ * Whether a long-running loop (a sync every interval, a mirror, `RecentSync.changesRetrying`) should try a failed
+ * step again later, after a back-off: whatever {@link isRetryable} says, and the network errors no immediate retry
+ * can fix but time can (`NetworkError.passing`: nothing listens on a loopback port — a local portal or emulator
+ * restarting —, a host name that does not resolve). Refused credentials (`AuthError`, `OAuthError`), `Overloaded`,
+ * `PortalMoved`, a blocked port, `InvalidParams`, `DecodeError` and the other errors a retry cannot fix stay final:
+ * the loop should stop and tell someone.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryableLater = (error: Bitrix24Error): boolean =>
+  isRetryable(error) || (error._tag === "NetworkError" && error.passing)
 
 /**
  * A portal, webhook or OAuth server URL that cannot be used: malformed, not https on a non-loopback

@@ -1,7 +1,8 @@
+import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24Error, RetrySchedule } from "@im-recent/client"
+import { Bitrix24, Bitrix24Error, RetrySchedule } from "@im-recent/client"
 import { ErrorEnvelope } from "@im-recent/domain"
-import { DateTime, Effect, Schema } from "effect"
+import { DateTime, Effect, Layer, Redacted, Schema } from "effect"
 import * as Msw from "./support/Msw.js"
 
 /** The class every documented code maps to. */
@@ -212,4 +213,69 @@ describe("Bitrix24Error", () => {
       })
     )
   })
+})
+
+describe("what a long-running loop tries again (isRetryableLater)", () => {
+  const context = { method: "im.recent.get", requestId: "r-1" }
+  const network = (fields: Partial<ConstructorParameters<typeof Bitrix24Error.NetworkError>[0]>) =>
+    new Bitrix24Error.NetworkError({ ...context, description: "connect failed", ...fields })
+
+  it("everything a call retries, and the network errors time can fix; refused credentials and bad calls stay final", () => {
+    const cases: ReadonlyArray<readonly [Bitrix24Error.Bitrix24Error, boolean, boolean]> = [
+      // [error, isRetryable, isRetryableLater]
+      [network({ code: "ECONNRESET" }), true, true],
+      [network({ code: "ECONNREFUSED", loopback: true }), false, true], // a local portal restarting
+      [network({ code: "ENOTFOUND" }), false, true], // DNS or the network coming back
+      [network({ blockedPort: 6000, loopback: true }), false, false], // fetch never reaches it
+      [new Bitrix24Error.Timeout({ ...context, timeoutMillis: 60_000 }), true, true],
+      [Bitrix24Error.fromEnvelope({ error: "QUERY_LIMIT_EXCEEDED" }, { ...context, status: 503 }), true, true],
+      [Bitrix24Error.fromEnvelope({ error: "INTERNAL_SERVER_ERROR" }, { ...context, status: 500 }), true, true],
+      [
+        Bitrix24Error.fromEnvelope(
+          { error: "INVALID_CREDENTIALS" },
+          { ...context, status: 401, credential: "webhook" }
+        ),
+        false,
+        false
+      ],
+      [
+        Bitrix24Error.fromEnvelope({ error: "invalid_grant" }, { ...context, status: 400, source: "oauth" }),
+        false,
+        false
+      ],
+      [Bitrix24Error.fromEnvelope({ error: "OVERLOAD_LIMIT" }, { ...context, status: 503 }), false, false],
+      [new Bitrix24Error.PortalMoved({ ...context, status: 302, location: "https://elsewhere.test" }), false, false],
+      [new Bitrix24Error.InvalidParams({ ...context, issues: [] }), false, false],
+      [new Bitrix24Error.DecodeError({ ...context, status: 200, issues: [] }), false, false]
+    ]
+    for (const [error, now, later] of cases) {
+      assert.strictEqual(Bitrix24Error.isRetryable(error), now, `${error._tag} ${error.message}`)
+      assert.strictEqual(Bitrix24Error.isRetryableLater(error), later, `${error._tag} ${error.message}`)
+    }
+  })
+
+  it.effect("a port fetch blocks: named with the reason, at once, never retried", () =>
+    Effect.gen(function* () {
+      let retries = 0
+      const error = yield* Effect.flip(
+        Msw.callGet().pipe(
+          Effect.provide(
+            Bitrix24.layerWebhook(Redacted.make("http://127.0.0.1:6000/rest/1/s3cretc0de42/"), {
+              retry: RetrySchedule.exponential({ times: 3 }),
+              onRetry: () => Effect.sync(() => retries++)
+            }).pipe(Layer.provide(FetchHttpClient.layer))
+          )
+        )
+      )
+      assert.strictEqual(error._tag, "NetworkError")
+      if (error._tag !== "NetworkError") return
+      assert.strictEqual(error.blockedPort, 6000)
+      assert.isFalse(error.retryable)
+      assert.isFalse(Bitrix24Error.isRetryableLater(error))
+      assert.strictEqual(retries, 0)
+      assert.include(error.message, `port 6000 is one of the Fetch standard's "bad ports"`)
+      assert.include(error.message, "not retried")
+      assert.notInclude(error.message, "s3cretc0de42")
+    })
+  )
 })

@@ -2,7 +2,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { ErrorEnvelope, FastDecode } from "@im-recent/domain"
+import { BlockedPort, ErrorEnvelope, FastDecode } from "@im-recent/domain"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -74,11 +74,14 @@ export const mapHttpClientError = (error: HttpClientError.HttpClientError, ctx: 
     if (error.reason === "Transport") {
       const code = systemCode(error.cause)
       const host = hostOf(error.request.url)
+      // fetch's whole explanation is "bad port": name the port (never the URL, which may hold a webhook code)
+      const blockedPort = /\bbad port\b/i.test(detail) ? BlockedPort.blockedPortOf(error.request.url) : undefined
       return new NetworkError({
         ...context,
         description: detail,
         ...(code === undefined ? {} : { code }),
-        ...(host === undefined ? {} : { loopback: isLoopback(host) })
+        ...(host === undefined ? {} : { loopback: isLoopback(host) }),
+        ...(blockedPort === undefined ? {} : { blockedPort })
       })
     }
     return new InvalidParams({
