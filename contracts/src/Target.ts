@@ -351,7 +351,7 @@ export const emulatorWithExpiredToken = (options: Emulator.Options = {}) =>
       const app = state.oauthApps.find((app) => app.clientId === pair?.clientId)
       if (pair === undefined || app === undefined) return yield* Effect.die("the portal has no OAuth token pair")
       const now = yield* DateTime.now
-      const store = yield* TokenStore.makeMemory(
+      const store = yield* TokenStore.makeInMemoryOnly(
         TokenStore.tokens({
           accessToken: Redacted.make(pair.accessToken),
           refreshToken: Redacted.make(pair.refreshToken),

@@ -56,6 +56,7 @@ import { userAgent } from "./internal/version.js"
 import * as OperatingBudget from "./OperatingBudget.js"
 import * as RequestThrottle from "./RequestThrottle.js"
 import * as RetrySchedule from "./RetrySchedule.js"
+import type * as TokenStore from "./TokenStore.js"
 
 /**
  * @since 0.1.0
@@ -300,7 +301,9 @@ export const layerWebhook = (
   Layer.provide(layer(options), Bitrix24Auth.layerWebhook(url))
 
 /**
- * The transport over an OAuth application.
+ * The transport over an OAuth application. It requires the `TokenStore` that keeps and saves the token pair:
+ * provide it to this layer (`Layer.provide(TokenStore.layerFile("tokens.json"))`); a store merged beside it leaves the
+ * requirement open, a type error.
  *
  * @since 0.1.0
  * @category layers
@@ -308,7 +311,7 @@ export const layerWebhook = (
 export const layerOAuth = (
   oauth: Bitrix24Auth.OAuthOptions,
   options?: Options
-): Layer.Layer<Bitrix24, InvalidEndpoint | TokenStoreError, HttpClient.HttpClient> =>
+): Layer.Layer<Bitrix24, InvalidEndpoint | TokenStoreError, HttpClient.HttpClient | TokenStore.TokenStore> =>
   Layer.provide(layer(options), Bitrix24Auth.layerOAuth(oauth))
 
 const rateLimitConfig: Config.Config<RateLimit.Settings> = Config.mapOrFail(
@@ -381,14 +384,15 @@ export const optionsConfig: Config.Config<Options> = Config.all({
 
 /**
  * The transport configured from the environment: `Bitrix24Auth.layerConfig` for the authorization,
- * {@link optionsConfig} for the knobs (explicit `options` win).
+ * {@link optionsConfig} for the knobs (explicit `options` win). With the OAuth variables, `tokenStore` is where the
+ * renewed pairs go; without it the access token is used as given and never renewed (`Bitrix24Auth.layerConfig`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (
-  options?: Options
-): Layer.Layer<Bitrix24, ConfigError.ConfigError | InvalidEndpoint | TokenStoreError, HttpClient.HttpClient> =>
+export const layerConfig = <E = never, R = never>(
+  options?: Options & Bitrix24Auth.ConfigOptions<E, R>
+): Layer.Layer<Bitrix24, ConfigError.ConfigError | InvalidEndpoint | TokenStoreError | E, HttpClient.HttpClient | R> =>
   Layer.unwrapEffect(
     Effect.map(optionsConfig, (fromEnv) =>
       layer({
@@ -401,4 +405,4 @@ export const layerConfig = (
         onRetry: options?.onRetry
       })
     )
-  ).pipe(Layer.provide(Bitrix24Auth.layerConfig))
+  ).pipe(Layer.provide(Bitrix24Auth.layerConfig({ tokenStore: options?.tokenStore })))

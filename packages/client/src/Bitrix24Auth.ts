@@ -8,8 +8,9 @@
  *   the portal answers `expired_token` or `invalid_token`. Renewal is single-flight: however many
  *   calls need it at once, one `POST <oauthServer>/oauth/token/` is sent (form-encoded, secrets in
  *   the body, never in the URL) and everyone waits for it. The new pair replaces the old one (the
- *   old refresh token is dead) and goes to the `TokenStore` first. `invalid_grant`/`invalid_client`
- *   are terminal: every later call fails at once with that `OAuthError`, without another request.
+ *   old refresh token is dead) and goes to the `TokenStore` first, which the OAuth layer therefore
+ *   requires. `invalid_grant`/`invalid_client` are terminal: every later call fails at once with that
+ *   `OAuthError`, without another request.
  *
  * @since 0.1.0
  */
@@ -143,6 +144,11 @@ export interface OAuthOptions {
   readonly portalUrl: string | URL
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
+  /**
+   * The user the tokens belong to (the token response's `user_id`), when known: part of `identity`
+   * (`oauth:<clientId>:<userId>`), which tells whose list a `RecentSync` snapshot holds.
+   */
+  readonly userId?: number | undefined
   /** The initial pair, used when the `TokenStore` has none. */
   readonly tokens?: TokenStore.Tokens | undefined
   /** Where `/oauth/token/` is served (default {@link defaultOAuthServer}). */
@@ -166,26 +172,31 @@ const isTerminal = (error: Bitrix24Error): boolean => error instanceof OAuthErro
 
 /**
  * Authorization by an OAuth application, renewing its tokens. Reads the initial pair from the
- * `TokenStore` when one is provided (falling back to `options.tokens`) and saves every renewed pair
- * to it; without a store the tokens stay in memory.
+ * `TokenStore` (falling back to `options.tokens`) and saves every renewed pair to it before using it.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const oauth = (
   options: OAuthOptions
+): Effect.Effect<
+  Service,
+  InvalidEndpoint | TokenStoreError,
+  HttpClient.HttpClient | Scope.Scope | TokenStore.TokenStore
+> => Effect.flatMap(TokenStore.TokenStore, (store) => makeOAuth(options, store, true))
+
+/**
+ * OAuth with the store given; `renews: false` uses the access token as given until the portal refuses it (no store
+ * to save a renewed pair in: a renewal would retire the refresh token for nothing).
+ */
+const makeOAuth = (
+  options: OAuthOptions,
+  store: TokenStore.Service,
+  renews: boolean
 ): Effect.Effect<Service, InvalidEndpoint | TokenStoreError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function* () {
     const portal = yield* parseBase(options.portalUrl, "The portal URL")
     const server = yield* parseBase(options.oauthServerUrl ?? defaultOAuthServer, "The OAuth server URL")
-    const store = yield* Effect.serviceOption(TokenStore.TokenStore).pipe(
-      Effect.flatMap(
-        Option.match({
-          onNone: () => TokenStore.makeMemory(options.tokens),
-          onSome: Effect.succeed<TokenStore.Service>
-        })
-      )
-    )
     const stored = yield* store.load
     const initial = Option.orElse(stored, () => Option.fromNullable(options.tokens))
     if (Option.isNone(initial)) {
@@ -307,14 +318,16 @@ export const oauth = (
         if (state.inflight !== undefined) return Deferred.await(state.inflight)
         const deferred = Deferred.unsafeMake<Credential, Bitrix24Error>(FiberId.none)
         state.inflight = deferred
-        // forked into the layer's scope: one caller's interruption must not cancel everyone's renewal
-        return Effect.zipRight(Effect.forkIn(runRefresh(deferred), scope), Deferred.await(deferred))
+        // forked into the layer's scope: one caller's interruption must not cancel everyone's renewal. Its outcome
+        // reaches every caller through the deferred, so the fiber itself ends with it (else the runtime logs its
+        // failure as "Fiber terminated with an unhandled error")
+        return Effect.zipRight(Effect.forkIn(Effect.exit(runRefresh(deferred)), scope), Deferred.await(deferred))
       })
 
     const credential: Effect.Effect<Credential, Bitrix24Error> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
       if (state.terminal !== undefined) return Effect.fail(state.terminal)
       const expiresAt = state.tokens.expiresAt
-      if (expiresAt !== undefined && expiresAt.epochMillis - margin <= now) return refresh(state.generation)
+      if (renews && expiresAt !== undefined && expiresAt.epochMillis - margin <= now) return refresh(state.generation)
       return Effect.succeed(credentialOf(state.tokens, state.generation))
     })
 
@@ -322,20 +335,26 @@ export const oauth = (
       kind: "oauth",
       portal: portal.base,
       origin: portal.origin,
-      identity: `oauth:${options.clientId}`,
+      identity:
+        options.userId === undefined ? `oauth:${options.clientId}` : `oauth:${options.clientId}:${options.userId}`,
       credential,
-      renew: (stale) => Effect.map(refresh(stale.generation), Option.some),
+      renew: (stale) =>
+        renews ? Effect.map(refresh(stale.generation), Option.some) : Effect.succeed(Option.none<Credential>()),
       secrets
     })
   })
 
 /**
+ * OAuth as a layer. It requires the `TokenStore` that keeps and saves the pair: provide it to this layer
+ * (`Layer.provide(TokenStore.layerFile("tokens.json"))`); a store merged beside it instead is a type error, since the
+ * requirement stays open.
+ *
  * @since 0.1.0
  * @category layers
  */
 export const layerOAuth = (
   options: OAuthOptions
-): Layer.Layer<Bitrix24Auth, InvalidEndpoint | TokenStoreError, HttpClient.HttpClient> =>
+): Layer.Layer<Bitrix24Auth, InvalidEndpoint | TokenStoreError, HttpClient.HttpClient | TokenStore.TokenStore> =>
   Layer.scoped(Bitrix24Auth, oauth(options))
 
 const url = (name: string, what: string): Config.Config<string> =>
@@ -408,30 +427,57 @@ export const oauthConfig: Config.Config<OAuthOptions> = Config.all({
 )
 
 /**
+ * What {@link layerConfig} is given besides the environment.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigOptions<E = never, R = never> {
+  /**
+   * Where OAuth keeps and saves its token pair, when the environment configures OAuth (never built for a webhook):
+   * `TokenStore.layerFile(path)`, your own store. Without it OAuth does not renew (see {@link layerConfig}).
+   */
+  readonly tokenStore?: Layer.Layer<TokenStore.TokenStore, E, R> | undefined
+}
+
+/**
  * The authorization the environment configures: the webhook when `BITRIX24_WEBHOOK_URL` is set
  * ({@link webhookConfig}), OAuth otherwise ({@link oauthConfig}). Missing or invalid variables fail with a `ConfigError` naming them; secrets are never echoed.
+ *
+ * OAuth renews its tokens only with a place to save them: with `tokenStore` the pair in the store wins over the
+ * variables' pair, and every renewed pair is saved to the store before it is used. Without `tokenStore` the access
+ * token of `BITRIX24_ACCESS_TOKEN` is used as given and never renewed (a renewal nobody saves would retire the
+ * refresh token of `BITRIX24_REFRESH_TOKEN` for the next start): once the portal says it expired, calls fail with
+ * that `AuthError` (`expired_token`).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<
+export const layerConfig = <E = never, R = never>(
+  options?: ConfigOptions<E, R>
+): Layer.Layer<
   Bitrix24Auth,
-  ConfigError.ConfigError | InvalidEndpoint | TokenStoreError,
-  HttpClient.HttpClient
-> = Layer.scoped(
-  Bitrix24Auth,
-  Effect.gen(function* () {
-    const hook = yield* Config.option(Config.redacted("BITRIX24_WEBHOOK_URL"))
-    if (Option.isSome(hook)) return yield* Effect.flatMap(webhookConfig, webhook)
-    const options = yield* Effect.mapError(oauthConfig, (error) =>
-      ConfigError.Or(
-        ConfigError.MissingData(
-          ["BITRIX24_WEBHOOK_URL"],
-          "Set BITRIX24_WEBHOOK_URL for a webhook, or BITRIX24_PORTAL_URL, BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET, BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN for OAuth"
-        ),
-        error
+  ConfigError.ConfigError | InvalidEndpoint | TokenStoreError | E,
+  HttpClient.HttpClient | R
+> =>
+  Layer.scoped(
+    Bitrix24Auth,
+    Effect.gen(function* () {
+      const hook = yield* Config.option(Config.redacted("BITRIX24_WEBHOOK_URL"))
+      if (Option.isSome(hook)) return yield* Effect.flatMap(webhookConfig, webhook)
+      const oauthOptions = yield* Effect.mapError(oauthConfig, (error) =>
+        ConfigError.Or(
+          ConfigError.MissingData(
+            ["BITRIX24_WEBHOOK_URL"],
+            "Set BITRIX24_WEBHOOK_URL for a webhook, or BITRIX24_PORTAL_URL, BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET, BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN for OAuth"
+          ),
+          error
+        )
       )
-    )
-    return yield* oauth(options)
-  })
-)
+      if (options?.tokenStore === undefined) {
+        return yield* makeOAuth(oauthOptions, yield* TokenStore.makeInMemoryOnly(), false)
+      }
+      const context = yield* Layer.build(options.tokenStore)
+      return yield* makeOAuth(oauthOptions, Context.get(context, TokenStore.TokenStore), true)
+    })
+  )

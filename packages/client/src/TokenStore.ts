@@ -2,11 +2,14 @@
  * Where the OAuth layer keeps its tokens, and how renewed tokens are persisted.
  *
  * A refresh replaces BOTH tokens: the old refresh token stops working, so the new pair must be
- * stored before anything else uses it. Provide a `TokenStore` (a database row, a file, a secret
- * manager) to persist every renewed pair; without one the tokens live in memory only.
+ * stored before anything else uses it, or the next start fails with `invalid_grant`. The OAuth layers
+ * require a `TokenStore` (provide it to them with `Layer.provide`): {@link layerFile} (a JSON file,
+ * written atomically), your own {@link layer} (a database row, a secret manager), or, as an explicit
+ * choice, {@link layerInMemoryOnly}, which loses every renewed pair when the process exits.
  *
  * @since 0.1.0
  */
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Context from "effect/Context"
 import type * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -14,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import type { TokenStoreError } from "./Bitrix24Error.js"
+import { TokenStoreError } from "./Bitrix24Error.js"
 
 /**
  * An access/refresh token pair. Both are `Redacted`: they print as `<redacted>` in logs, errors,
@@ -49,12 +52,14 @@ export interface Service {
 export class TokenStore extends Context.Tag("@im-recent/client/TokenStore")<TokenStore, Service>() {}
 
 /**
- * An in-memory store, optionally seeded.
+ * A store that keeps the pair in memory only, optionally seeded: every renewed pair is LOST when the process exits,
+ * and the next start, beginning again from the initial pair whose refresh token the portal has retired, fails with
+ * `invalid_grant`. For tests, and for programs that end before their access token needs renewing.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeMemory = (
+export const makeInMemoryOnly = (
   initial?: Tokens
 ): Effect.Effect<Service & { readonly current: Effect.Effect<Option.Option<Tokens>> }> =>
   Effect.map(Ref.make(Option.fromNullable(initial)), (ref) => ({
@@ -64,12 +69,75 @@ export const makeMemory = (
   }))
 
 /**
- * An in-memory store layer.
+ * {@link makeInMemoryOnly} as a layer: renewed pairs are lost when the process exits.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory = (initial?: Tokens): Layer.Layer<TokenStore> => Layer.effect(TokenStore, makeMemory(initial))
+export const layerInMemoryOnly = (initial?: Tokens): Layer.Layer<TokenStore> =>
+  Layer.effect(TokenStore, makeInMemoryOnly(initial))
+
+/**
+ * The file's content: the encoded pair (plain token strings, `expiresAt` as ISO-8601) as JSON.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TokenFile = Schema.parseJson(Tokens, { space: 2 })
+
+const fileError = (operation: "load" | "save", description: string) => new TokenStoreError({ operation, description })
+
+/**
+ * A store in a JSON file ({@link TokenFile}) through `@effect/platform`'s `FileSystem` (`NodeContext.layer`,
+ * `NodeFileSystem.layer`, …). `load` reads the file, `None` while it does not exist; a file that holds no pair fails
+ * (the tokens it may hold are never shown). `save` writes the pair to a new file next to it (mode 0600: the owner
+ * alone reads it), flushes it to disk, then renames it over the old one, so the file holds the old pair or the new
+ * one whole, whenever the process stops; the OAuth layer uses a renewed pair only after `save` returned.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeFile = (path: string): Effect.Effect<Service, never, FileSystem.FileSystem> =>
+  Effect.map(FileSystem.FileSystem, (fs) => {
+    const decode = Schema.decode(TokenFile)
+    const encode = Schema.encode(TokenFile)
+    const load = Effect.gen(function* () {
+      const exists = yield* fs.exists(path)
+      if (!exists) return Option.none<Tokens>()
+      const text = yield* fs.readFileString(path)
+      // a parse error quotes the input: never let it out, the file holds tokens
+      const tokens = yield* Effect.mapError(decode(text), () =>
+        fileError(
+          "load",
+          `${path} does not hold a token pair (JSON with "accessToken", "refreshToken" and optionally "expiresAt"); fix or remove it`
+        )
+      )
+      return Option.some(tokens)
+    }).pipe(Effect.catchTag("SystemError", "BadArgument", (error) => Effect.fail(fileError("load", error.message))))
+    const save = (tokens: Tokens) =>
+      Effect.gen(function* () {
+        const text = yield* Effect.orDie(encode(tokens))
+        const temporary = `${path}.${globalThis.crypto.randomUUID()}.tmp`
+        yield* Effect.scoped(
+          Effect.flatMap(fs.open(temporary, { flag: "wx", mode: 0o600 }), (file) =>
+            Effect.zipRight(file.writeAll(new TextEncoder().encode(text)), file.sync)
+          )
+        ).pipe(
+          Effect.zipRight(fs.rename(temporary, path)),
+          Effect.tapError(() => Effect.ignore(fs.remove(temporary)))
+        )
+      }).pipe(Effect.catchTag("SystemError", "BadArgument", (error) => Effect.fail(fileError("save", error.message))))
+    return make({ load, save })
+  })
+
+/**
+ * {@link makeFile} as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFile = (path: string): Layer.Layer<TokenStore, never, FileSystem.FileSystem> =>
+  Layer.effect(TokenStore, makeFile(path))
 
 /**
  * A store from two functions: `load` for the initial pair and `save` as the persistence hook.

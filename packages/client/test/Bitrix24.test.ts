@@ -133,7 +133,7 @@ describe("Bitrix24", () => {
             clientId: "app",
             clientSecret: Redacted.make("secret"),
             tokens
-          }).pipe(Layer.provide(FetchHttpClient.layer))
+          }).pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, TokenStore.layerInMemoryOnly())))
         const e1 = yield* Effect.flip(Effect.scoped(Layer.build(layer("http://portal.example.com"))))
         assert.strictEqual(e1._tag === "InvalidEndpoint" && e1.reason, "HttpsRequired")
         const e2 = yield* Effect.flip(

@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24 } from "@im-recent/client"
-import { ConfigError, ConfigProvider, DateTime, Effect, Layer, Option } from "effect"
+import { Bitrix24, TokenStore } from "@im-recent/client"
+import { ConfigError, ConfigProvider, DateTime, Effect, Layer, Option, Redacted } from "effect"
 import * as Msw from "./support/Msw.js"
 
 const SECRET_CODE = "Zq8secretWebhookCode"
@@ -64,6 +64,66 @@ describe("layerConfig", () => {
       )
       assert.strictEqual(portal.requests[0]!.url.pathname, "/rest/im.recent.get")
       assert.strictEqual(portal.requests[0]!.json.auth, ACCESS)
+    }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect(
+    "OAuth without a tokenStore never renews: an expired token fails with expired_token, and the refresh token is never spent",
+    () =>
+      Effect.gen(function* () {
+        const portal = yield* Msw.fakePortal(() =>
+          Msw.envelope(401, "expired_token", "The access token provided has expired")
+        )
+        const oauth = yield* Msw.fakePortal(() => Msw.json({}))
+        const error = yield* Effect.flip(
+          Msw.callGet().pipe(
+            Effect.provide(Bitrix24.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+            // known to be expired: still not renewed
+            withEnv({
+              ...oauthEnv(portal.origin),
+              BITRIX24_OAUTH_SERVER_URL: oauth.origin,
+              BITRIX24_TOKEN_EXPIRES_AT: "0"
+            })
+          )
+        )
+        assert.isTrue(error._tag === "AuthError" && error.reason === "expired_token")
+        assert.strictEqual(portal.requests.length, 1)
+        assert.strictEqual(oauth.requests.length, 0)
+      }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect("OAuth with a tokenStore: the stored pair wins over the variables', and a renewal is saved to it", () =>
+    Effect.gen(function* () {
+      const portal = yield* Msw.fakePortal((r) =>
+        r.json.auth === "renewed-access" ? Msw.ok([]) : Msw.envelope(401, "expired_token", "expired")
+      )
+      const oauth = yield* Msw.fakePortal(() =>
+        Msw.json({
+          ...Msw.fixture<Record<string, unknown>>("oauth.token.refresh_token.en.json"),
+          access_token: "renewed-access",
+          refresh_token: "renewed-refresh",
+          expires_in: 3600
+        })
+      )
+      const store = yield* TokenStore.makeInMemoryOnly(
+        TokenStore.tokens({
+          accessToken: Redacted.make("stored-access"),
+          refreshToken: Redacted.make("stored-refresh")
+        })
+      )
+      yield* Msw.callGet().pipe(
+        Effect.provide(
+          Bitrix24.layerConfig({ tokenStore: TokenStore.layer(store) }).pipe(Layer.provide(FetchHttpClient.layer))
+        ),
+        withEnv({ ...oauthEnv(portal.origin), BITRIX24_OAUTH_SERVER_URL: oauth.origin })
+      )
+      assert.deepStrictEqual(
+        portal.requests.map((r) => r.json.auth),
+        ["stored-access", "renewed-access"]
+      )
+      assert.strictEqual(new URLSearchParams(oauth.requests[0]!.text).get("refresh_token"), "stored-refresh")
+      const saved = Option.getOrThrow(yield* store.current)
+      assert.strictEqual(Redacted.value(saved.refreshToken), "renewed-refresh")
     }).pipe(Effect.provide(Msw.layer))
   )
 

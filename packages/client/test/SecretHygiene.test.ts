@@ -334,7 +334,7 @@ describe("secret hygiene", () => {
             tokens: TokenStore.tokens({ accessToken: Redacted.make(ACCESS), refreshToken: Redacted.make(REFRESH) })
           },
           { retry: RetrySchedule.none, rateLimit: RateLimit.make(100, 100) }
-        ).pipe(Layer.provide(FetchHttpClient.layer))
+        ).pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, TokenStore.layerInMemoryOnly())))
         yield* sweep(
           sink,
           label,
