@@ -104,6 +104,8 @@ export interface CallOptions {
 export interface Service {
   /** The portal's base URL. */
   readonly portal: string
+  /** Who calls (`Bitrix24Auth.Service.identity`: `webhook:<userId>`, `oauth:<clientId>[:<userId>]`). */
+  readonly identity: string
   /** The portal's time zone, when configured (`Options.timeZone`). */
   readonly timeZone: Option.Option<DateTime.TimeZone>
   /**
@@ -272,6 +274,7 @@ export const make = (
 
     return Bitrix24.of({
       portal: auth.portal,
+      identity: auth.identity,
       timeZone: Option.fromNullable(options?.timeZone),
       call,
       bucket,

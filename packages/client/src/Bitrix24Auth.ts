@@ -75,7 +75,10 @@ export interface Service {
   readonly portal: string
   /** The portal's origin: the key of its rate-limit bucket. */
   readonly origin: string
-  /** Who calls (`webhook:<userId>`, `oauth:<clientId>`): the key of the operating budgets. */
+  /**
+   * Who calls (`webhook:<userId>`, `oauth:<clientId>`, or `oauth:<clientId>:<userId>` when `OAuthOptions.userId` is
+   * given): the key of the operating budgets, and whose list a `RecentSync` snapshot holds.
+   */
   readonly identity: string
   /** The current credential (renewed first if it is about to expire). */
   readonly credential: Effect.Effect<Credential, Bitrix24Error>

@@ -194,10 +194,25 @@ export interface ListResult {
 }
 
 /**
+ * Whose recent list the service reads: the portal and the caller.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Owner {
+  /** The portal's base URL (`Bitrix24.Service.portal`). */
+  readonly portal: string
+  /** Who calls (`Bitrix24.Service.identity`: `webhook:1`, `oauth:<clientId>[:<userId>]`). */
+  readonly user: string
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface Service {
+  /** Whose list this is: the portal and the caller of the transport. */
+  readonly owner: Owner
   /** `im.recent.get`: the recent list, or with `LAST_SYNC_DATE` the items changed since then. */
   readonly get: (params?: RecentGet.Params) => Effect.Effect<GetResult, Bitrix24Error>
   /** `im.recent.pin`: pins (default) or unpins a dialog. */
@@ -388,6 +403,7 @@ export const make: Effect.Effect<Service, never, Bitrix24> = Effect.gen(function
 
   // `ListOverflow` is in the types only where `onOverflow` may be "fail": the only case it can happen
   return ImRecent.of({
+    owner: { portal: bitrix.portal, user: bitrix.identity },
     get,
     pin,
     unread,

@@ -12,22 +12,33 @@
  * the delta's own response (`GetResult.serverTime`, `clampedSince`), and, to skip a delta that is
  * certainly too old, from the last response's server time plus the time elapsed since it arrived.
  *
+ * A snapshot says whose list it is (portal, user) and with which filters; one that does not match
+ * the service's own is reloaded in full (`mismatch`). With `ONLY_OPENLINES` every step is a full load:
+ * the server ignores `LAST_SYNC_DATE` next to it, so a delta would bring the whole list anyway.
+ *
+ * `changes` ends at the first failed step; `changesRetrying` keeps going, trying a failed step again
+ * after a back-off when time can fix what failed (`Bitrix24Error.isRetryableLater`).
+ *
  * @since 0.1.0
  */
-import { type RecentGet, type RecentItem, RecentQuery, RecentSnapshot } from "@im-recent/domain"
+import { RecentGet, type RecentItem, RecentQuery, RecentSnapshot } from "@im-recent/domain"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Utils from "effect/Utils"
-import type { Bitrix24Error } from "./Bitrix24Error.js"
+import { type Bitrix24Error, isRetryableLater as isBitrix24RetryableLater } from "./Bitrix24Error.js"
 import { type GetResult, ImRecent } from "./ImRecent.js"
 import * as SnapshotStore from "./SnapshotStore.js"
 
@@ -46,16 +57,28 @@ export type ItemId = RecentItem.RecentItem["id"]
  * Why a sync step ran the way it did.
  *
  * - `initial`: no snapshot yet, full load;
+ * - `mismatch`: the stored snapshot is another list (another portal or user, other filters, or saved before
+ *   snapshots said whose they are): full load, compared with nothing (`Change.mismatched` says what differed);
  * - `stale`: the last sync date is too old for a delta on the portal's clock (or the server may have clamped it), full
  *   reload;
  * - `periodic`: `fullRefreshEvery` elapsed since the last full load, full reload;
+ * - `no-delta`: the filters leave no delta to ask for (`ONLY_OPENLINES`: the server ignores `LAST_SYNC_DATE` next to
+ *   it), so every step reloads in full;
  * - `forced`: `refresh` was called, full reload;
  * - `delta`: only the changes since the last sync, merged.
  *
  * @since 0.1.0
  * @category models
  */
-export type Reason = "initial" | "stale" | "periodic" | "forced" | "delta"
+export type Reason = "initial" | "mismatch" | "stale" | "periodic" | "no-delta" | "forced" | "delta"
+
+/**
+ * What a stored snapshot can differ in from the service's own list: the portal, the user, the filters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Mismatch = "portal" | "user" | "params"
 
 /**
  * One sync step's result: the new snapshot and what changed in it.
@@ -73,6 +96,47 @@ export interface Change {
   readonly updated: ReadonlyArray<ItemId>
   /** Ids gone from the list (full reloads only: a delta cannot see removals). */
   readonly removed: ReadonlyArray<ItemId>
+  /** With reason `mismatch`: what the stored snapshot differed in (all three for a snapshot that did not say). */
+  readonly mismatched?: ReadonlyArray<Mismatch> | undefined
+}
+
+/**
+ * What a sync step can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StepError = Bitrix24Error | SnapshotStoreError
+
+/**
+ * A failed step about to be tried again (`RetryOptions.onRetry`): `attempt` counts the failures of this step (1 for
+ * the first), `delay` is the wait before the next try.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StepRetry {
+  readonly error: StepError
+  readonly attempt: number
+  readonly delay: Duration.Duration
+}
+
+/**
+ * How a long-running loop keeps going after a failed step (`changesRetrying`, {@link retrying}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RetryOptions {
+  /**
+   * When to try a failed step again (its input is the error). Default {@link backoff}: the interval, then twice as
+   * long each time, at most 5 minutes, for as long as it takes. It starts over after a successful step.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, StepError> | undefined
+  /** Which failures to try again (default {@link isRetryableLater}); the others end the loop. */
+  readonly while?: ((error: StepError) => boolean) | undefined
+  /** Runs before each wait, e.g. to log the failure or tell a user when the next try is. */
+  readonly onRetry?: ((retry: StepRetry) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -112,11 +176,17 @@ export const defaultMaxDeltaAge: Duration.Duration = Duration.days(RecentQuery.M
  */
 export interface Service {
   /** One step: a full load or a delta, whichever is due. Steps never overlap. */
-  readonly sync: Effect.Effect<Change, Bitrix24Error | SnapshotStoreError>
+  readonly sync: Effect.Effect<Change, StepError>
   /** A full reload now. */
-  readonly refresh: Effect.Effect<Change, Bitrix24Error | SnapshotStoreError>
-  /** A step now, then one every `interval`. */
-  readonly changes: Stream.Stream<Change, Bitrix24Error | SnapshotStoreError>
+  readonly refresh: Effect.Effect<Change, StepError>
+  /** A step now, then one every `interval`; the stream fails (and ends) with the first failed step. */
+  readonly changes: Stream.Stream<Change, StepError>
+  /**
+   * `changes` for a loop that keeps going: a failed step that time can fix (a portal restarting, the network, the
+   * rate limit) is tried again after a back-off, with `onRetry` told first; it fails only with what {@link RetryOptions}
+   * does not try again (refused credentials, invalid parameters, …).
+   */
+  readonly changesRetrying: (options?: RetryOptions) => Stream.Stream<Change, StepError>
   /** The stored snapshot. */
   readonly current: Effect.Effect<Option.Option<Snapshot>, SnapshotStoreError>
 }
@@ -151,6 +221,74 @@ const diff = (
 }
 
 /**
+ * The default of `RetryOptions.while`: `Bitrix24Error.isRetryableLater` (a portal restarting, the network, the rate
+ * limit, server errors; not refused credentials nor invalid calls). A `SnapshotStoreError` ends the loop: pass your
+ * own `while` to try those again too.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryableLater = (error: StepError): boolean =>
+  error._tag !== "SnapshotStoreError" && isBitrix24RetryableLater(error)
+
+/**
+ * The default back-off of a loop: `base` (default 1 second; `changesRetrying` uses the interval), then twice as long
+ * after each failure, at most 5 minutes (or `base` when longer), with no end.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const backoff = (base: Duration.DurationInput = Duration.seconds(1)): Schedule.Schedule<Duration.Duration> => {
+  const first = Duration.decode(base)
+  const cap = Duration.max(first, Duration.minutes(5))
+  return Schedule.exponential(first, 2).pipe(Schedule.modifyDelay((_, delay) => Duration.min(delay, cap)))
+}
+
+/**
+ * A step that keeps going: when it fails with what `options.while` tries again, `options.onRetry` is told, and it
+ * runs again after the schedule's delay, until it succeeds or fails with something else (or the schedule ends).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const retrying =
+  (options?: RetryOptions) =>
+  <R>(step: Effect.Effect<Change, StepError, R>): Effect.Effect<Change, StepError, R> =>
+    Effect.gen(function* () {
+      const schedule = options?.schedule ?? backoff()
+      const keep = options?.while ?? isRetryableLater
+      let state = schedule.initial
+      let attempt = 0
+      while (true) {
+        const outcome = yield* Effect.either(step)
+        if (Either.isRight(outcome)) return outcome.right
+        const error = outcome.left
+        if (!keep(error)) return yield* Effect.fail(error)
+        const now = yield* Clock.currentTimeMillis
+        const [next, , decision] = yield* schedule.step(now, error, state)
+        if (ScheduleDecision.isDone(decision)) return yield* Effect.fail(error)
+        state = next
+        const delay = Duration.millis(Math.max(0, ScheduleIntervals.start(decision.intervals) - now))
+        attempt += 1
+        if (options?.onRetry !== undefined) yield* options.onRetry({ error, attempt, delay })
+        yield* Effect.sleep(delay)
+      }
+    })
+
+/** The filters on the wire, only the flags that are on: what a snapshot records and is compared by. */
+const wireParams = (params: Omit<RecentGet.Params, "LAST_SYNC_DATE" | "LAST_UPDATE">): Record<string, string> => {
+  const encoded = Schema.encodeSync(RecentGet.Params)(params) as Record<string, string | undefined>
+  return Object.fromEntries(
+    Object.entries(encoded).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== "N")
+  )
+}
+
+const sameParams = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean => {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
+}
+
+/**
  * Builds the service on `ImRecent` and a `SnapshotStore`.
  *
  * @since 0.1.0
@@ -161,6 +299,15 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
     const recent = yield* ImRecent
     const store = yield* SnapshotStore.SnapshotStore
     const params = options?.params ?? {}
+    const owner = { portal: recent.owner.portal, user: recent.owner.user, params: wireParams(params) }
+    /** What a stored snapshot differs in from this service's list. */
+    const mismatchOf = (snapshot: Snapshot): ReadonlyArray<Mismatch> => [
+      ...(snapshot.portal === owner.portal ? [] : ["portal" as const]),
+      ...(snapshot.user === owner.user ? [] : ["user" as const]),
+      ...(snapshot.params !== undefined && sameParams(snapshot.params, owner.params) ? [] : ["params" as const])
+    ]
+    // the server ignores LAST_SYNC_DATE next to ONLY_OPENLINES: a delta would be the whole list
+    const deltas = params.ONLY_OPENLINES !== true
     const interval = Duration.decode(options?.interval ?? Duration.seconds(30))
     const fullEvery = Duration.toMillis(options?.fullRefreshEvery ?? Duration.hours(1))
     const maxDeltaAge = Duration.toMillis(options?.maxDeltaAge ?? defaultMaxDeltaAge)
@@ -174,16 +321,22 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
     const tooOld = (syncDate: DateTime.DateTime, serverNow: number): boolean =>
       serverNow - syncDate.epochMillis > maxDeltaAge
 
-    const full = (previous: Option.Option<Snapshot>, reason: Reason) =>
+    const full = (previous: Option.Option<Snapshot>, reason: Reason, mismatched?: ReadonlyArray<Mismatch>) =>
       Effect.gen(function* () {
         const result: GetResult = yield* recent.get(params)
         yield* observe(result)
         const fullAt = yield* DateTime.now
         const next = RecentSnapshot.fromResponse({ result: result.items, time: result.time })
-        const snapshot: Snapshot = { items: next.items, syncDate: next.syncDate, fullAt }
+        const snapshot: Snapshot = { ...owner, items: next.items, syncDate: next.syncDate, fullAt }
         yield* store.save(snapshot)
         const previousItems = Option.match(previous, { onNone: () => [], onSome: (s) => s.items })
-        return { kind: "full", reason, snapshot, ...diff(previousItems, result.items, true) } satisfies Change
+        return {
+          kind: "full",
+          reason,
+          snapshot,
+          ...diff(previousItems, result.items, true),
+          ...(mismatched === undefined ? {} : { mismatched })
+        } satisfies Change
       })
 
     const delta = (previous: Snapshot) =>
@@ -197,7 +350,7 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
           { items: previous.items, syncDate: previous.syncDate },
           { result: result.items, time: result.time }
         )
-        const snapshot: Snapshot = { items: next.items, syncDate: next.syncDate, fullAt: previous.fullAt }
+        const snapshot: Snapshot = { ...owner, items: next.items, syncDate: next.syncDate, fullAt: previous.fullAt }
         yield* store.save(snapshot)
         return {
           kind: "delta",
@@ -207,12 +360,19 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
         } satisfies Change
       })
 
-    const step = (force: boolean): Effect.Effect<Change, Bitrix24Error | SnapshotStoreError> =>
+    const step = (force: boolean): Effect.Effect<Change, StepError> =>
       lock.withPermits(1)(
         Effect.gen(function* () {
-          const previous = yield* store.load
+          const stored = yield* store.load
+          const mismatched = Option.map(stored, mismatchOf)
+          // another list is no "previous" list: nothing to compare with
+          const previous = Option.filter(stored, () => Option.getOrElse(mismatched, () => []).length === 0)
+          if (Option.isSome(mismatched) && mismatched.value.length > 0) {
+            return yield* full(Option.none(), "mismatch", mismatched.value)
+          }
           if (force) return yield* full(previous, "forced")
           if (Option.isNone(previous)) return yield* full(previous, "initial")
+          if (!deltas) return yield* full(previous, "no-delta")
           const now = yield* Clock.currentTimeMillis
           const serverNow = Option.map(yield* Ref.get(lastAnswer), (last) => last.server + (now - last.local))
           if (Option.isSome(serverNow) && tooOld(previous.value.syncDate, serverNow.value)) {
@@ -230,6 +390,11 @@ export const make = (options?: Options): Effect.Effect<Service, never, ImRecent 
       sync,
       refresh,
       changes: Stream.repeatEffectWithSchedule(sync, Schedule.spaced(interval)),
+      changesRetrying: (retry) =>
+        Stream.repeatEffectWithSchedule(
+          retrying({ ...retry, schedule: retry?.schedule ?? backoff(interval) })(sync),
+          Schedule.spaced(interval)
+        ),
       current: store.load
     })
   })

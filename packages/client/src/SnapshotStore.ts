@@ -13,13 +13,24 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 
 /**
- * The recent list as last synced: the items in the server's order, the `LAST_SYNC_DATE` for the next
- * delta (the last response's `time.date_start`) and when the last full reload happened (local clock).
+ * The recent list as last synced: whose list it is (`portal`, `user`) and with which filters (`params`), the items
+ * in the server's order, the `LAST_SYNC_DATE` for the next delta (the last response's `time.date_start`) and when
+ * the last full reload happened (local clock).
+ *
+ * `RecentSync` writes `portal`, `user` and `params` with every snapshot and reloads in full when they differ from its
+ * own (reason `"mismatch"`). They are optional so that a snapshot saved before they existed still decodes; it then
+ * counts as a mismatch.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const Snapshot = Schema.Struct({
+  /** The portal's base URL (`Bitrix24.Service.portal`). */
+  portal: Schema.optionalWith(Schema.String, { exact: true }),
+  /** Whose list: the caller (`Bitrix24.Service.identity`, e.g. `webhook:1`). */
+  user: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The filters on the wire, the flags that are on (`{ "SKIP_OPENLINES": "Y" }`; `{}` for none). */
+  params: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true }),
   items: Schema.Array(RecentItem.RecentItem),
   syncDate: AtomDateTime.AtomDateTime,
   fullAt: Schema.DateTimeUtc
