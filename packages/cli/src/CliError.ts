@@ -44,20 +44,33 @@ export const usage = (message: string): UsageError => new UsageError({ message }
 
 /**
  * The line for a failed call to `portal` (its base URL, no secret in it); `credentials` names what to check when the
- * portal refuses the caller (`BITRIX24_WEBHOOK_URL`, …).
+ * portal refuses the caller (`BITRIX24_WEBHOOK_URL`, …); `unrenewable`, when set, says why an expired OAuth access
+ * token was not renewed.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const fromBitrix24Error = (
   error: Bitrix24Error.Bitrix24Error,
-  where: { readonly portal: string; readonly credentials: string }
+  where: { readonly portal: string; readonly credentials: string; readonly unrenewable?: string | undefined }
 ): PortalError => {
   switch (error._tag) {
     case "NetworkError":
     case "Timeout":
       return new PortalError({ message: `cannot reach the portal at ${where.portal}: ${error.message}` })
     case "AuthError":
+      if (
+        where.unrenewable !== undefined &&
+        error.credential === "oauth" &&
+        (error.reason === "expired_token" || error.reason === "invalid_token")
+      ) {
+        return new PortalError({
+          message: `the portal at ${where.portal} says the OAuth access token ${error.reason === "expired_token" ? "expired" : "is invalid"}, and it was not renewed: ${where.unrenewable}`
+        })
+      }
+      return new PortalError({
+        message: `the portal at ${where.portal} refused the credentials: ${error.message}; check ${where.credentials}`
+      })
     case "OAuthError":
       return new PortalError({
         message: `the portal at ${where.portal} refused the credentials: ${error.message}; check ${where.credentials}`

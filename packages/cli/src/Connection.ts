@@ -8,12 +8,20 @@
  *
  * A command gives up on an unreachable portal after 2 retries (about 1.5 s) unless `BITRIX24_RETRY_TIMES` says
  * otherwise: it is run by a person waiting for an answer, who is told on stderr when a call is being retried. A host
- * name that does not resolve, or a loopback port nothing listens on, fails at once (the client does not retry those).
+ * name that does not resolve, a loopback port nothing listens on, or a port `fetch` blocks fails at once (the client
+ * does not retry those).
+ *
+ * With OAuth, a renewal replaces both tokens and retires the refresh token it was made with, so the command renews
+ * the pair only when it has a place to save the new one: `--token-file FILE` (or `BITRIX24_TOKEN_FILE`), a JSON file
+ * written atomically with mode 0600 (`TokenStore.layerFile`), whose pair wins over the variables' once it exists.
+ * Without one, the access token is used as given and, once it has expired, the command stops with a line saying why.
  *
  * @since 0.1.0
  */
+import * as Options from "@effect/cli/Options"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { Bitrix24, ImRecent, RetrySchedule } from "@im-recent/client"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Bitrix24, ImRecent, RetrySchedule, TokenStore } from "@im-recent/client"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
@@ -33,6 +41,11 @@ export interface Service {
   readonly portal: string
   /** What to check when the portal refuses the caller: `BITRIX24_WEBHOOK_URL` or the OAuth variables. */
   readonly credentials: string
+  /**
+   * With OAuth and no token file: why an expired access token was not renewed, and what to do (the line printed when
+   * the portal says it expired).
+   */
+  readonly unrenewable?: string | undefined
   /** With the demo portal: colleagues post a few messages meanwhile. With a real portal: nothing. */
   readonly activity: (options?: DemoPortal.ActivityOptions) => Effect.Effect<void>
 }
@@ -57,6 +70,41 @@ export const variables: ReadonlyArray<string> = [
   "BITRIX24_ACCESS_TOKEN",
   "BITRIX24_REFRESH_TOKEN"
 ]
+
+/**
+ * The flags of the commands that talk to a portal: `--token-file FILE`.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const options = {
+  tokenFile: Options.text("token-file").pipe(
+    Options.withPseudoName("FILE"),
+    Options.withDescription(
+      "OAuth: keep the token pair in this JSON file (mode 0600); its pair wins over BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN, and every renewed pair is saved to it. Also BITRIX24_TOKEN_FILE. Without it an expired access token is not renewed"
+    ),
+    Options.optional
+  )
+} as const
+
+/**
+ * The parsed flags.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Flags {
+  readonly tokenFile: Option.Option<string>
+}
+
+/**
+ * What stops a command when the portal says the access token expired and there is no token file.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const unrenewableNotice =
+  "im-recent renews an OAuth token pair only when it can save the new one (a renewal retires the refresh token it was made with, BITRIX24_REFRESH_TOKEN): pass --token-file FILE or set BITRIX24_TOKEN_FILE, and run it again"
 
 /**
  * The line printed on stderr when the demo portal is used.
@@ -102,20 +150,53 @@ export const retryNotice = (retry: RetrySchedule.Retry, times: number): string =
   `${retry.method} failed, retrying up to ${times} ${times === 1 ? "time" : "times"}: ${retry.error.message}`
 
 /**
- * The connection to the configured portal and its transport (`Bitrix24.layerConfig` over `fetch`).
+ * The token file: `--token-file` when given, else `BITRIX24_TOKEN_FILE` when set (non-empty).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const tokenFile = (flag: Option.Option<string> = Option.none()): Effect.Effect<Option.Option<string>> =>
+  Option.match(flag, {
+    onSome: (path) => Effect.succeed(Option.some(path)),
+    onNone: () =>
+      Effect.map(
+        Effect.orElseSucceed(Config.option(Config.string("BITRIX24_TOKEN_FILE")), () => Option.none<string>()),
+        Option.filter((path) => path.trim() !== "")
+      )
+  })
+
+/**
+ * How a command reaches the portal: the transport's knobs, and the token file for OAuth (`--token-file`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LayerOptions extends Bitrix24.Options {
+  readonly tokenFile?: Option.Option<string> | undefined
+}
+
+/**
+ * The connection to the configured portal and its transport (`Bitrix24.layerConfig` over `fetch`), with the token
+ * file as the OAuth token store when there is one.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerPortal = (
-  options?: Bitrix24.Options
+  options?: LayerOptions
 ): Layer.Layer<Connection | Bitrix24.Bitrix24, CliError.UsageError | CliError.PortalError> =>
   Layer.unwrapEffect(
-    Effect.map(retryTimes, (times) => {
+    Effect.gen(function* () {
+      const times = yield* retryTimes
+      const file = yield* tokenFile(options?.tokenFile)
+      const { tokenFile: _, ...transportOptions } = options ?? {}
       const transport = Bitrix24.layerConfig({
-        ...options,
+        ...transportOptions,
         retry: options?.retry ?? RetrySchedule.exponential({ times }),
-        onRetry: (retry) => (retry.attempt === 1 ? Console.error(retryNotice(retry, times)) : Effect.void)
+        onRetry: (retry) => (retry.attempt === 1 ? Console.error(retryNotice(retry, times)) : Effect.void),
+        tokenStore: Option.getOrUndefined(
+          Option.map(file, (path) => TokenStore.layerFile(path).pipe(Layer.provide(NodeFileSystem.layer)))
+        )
       }).pipe(
         Layer.provide(FetchHttpClient.layer),
         Layer.mapError((error) => {
@@ -123,7 +204,8 @@ export const layerPortal = (
             case "InvalidEndpoint":
               return CliError.usage(error.message)
             case "TokenStoreError":
-              return new CliError.PortalError({ message: error.message })
+              // the token file cannot be read: a setting that cannot be used
+              return CliError.usage(`--token-file: ${error.message}`)
             default:
               return CliError.fromConfigError(error)
           }
@@ -133,15 +215,19 @@ export const layerPortal = (
         Connection,
         Effect.gen(function* () {
           const bitrix = yield* Bitrix24.Bitrix24
-          const webhook = yield* Effect.orElseSucceed(Config.option(Config.string("BITRIX24_WEBHOOK_URL")), () =>
-            Option.none<string>()
-          )
+          const webhook = bitrix.identity.startsWith("webhook:")
           return {
             kind: "portal" as const,
             portal: bitrix.portal,
-            credentials: Option.isSome(webhook)
+            credentials: webhook
               ? "BITRIX24_WEBHOOK_URL"
-              : "BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET, BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN",
+              : Option.match(file, {
+                  onNone: () =>
+                    "BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET, BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN",
+                  onSome: (path) =>
+                    `BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET and the token pair in ${path} (or, before it exists, BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN)`
+                }),
+            ...(webhook || Option.isSome(file) ? {} : { unrenewable: unrenewableNotice }),
             activity: () => Effect.void
           }
         })
@@ -179,7 +265,7 @@ export const layerDemo = (
  * @category layers
  */
 export const layer = (
-  options?: Bitrix24.Options
+  options?: LayerOptions
 ): Layer.Layer<Connection | Bitrix24.Bitrix24 | ImRecent.ImRecent, CliError.UsageError | CliError.PortalError> =>
   Layer.unwrapEffect(
     Effect.map(

@@ -3,7 +3,8 @@
  * `--only-openlines` (`SKIP_OPENLINES`, `SKIP_CHAT`, `SKIP_DIALOG`, `ONLY_OPENLINES`).
  *
  * With `ONLY_OPENLINES=Y` the server ignores the three `SKIP_` flags and the sync date: combining them is refused
- * rather than silently ignored.
+ * rather than silently ignored. For the same reason `watch --only-openlines` loads the whole list at every step
+ * (`RecentSync` never sends `LAST_SYNC_DATE` next to `ONLY_OPENLINES`).
  *
  * @since 0.1.0
  */
@@ -40,7 +41,9 @@ export const options = {
     Options.withDescription("Leave out one-to-one dialogs: SKIP_DIALOG=Y")
   ),
   onlyOpenlines: Options.boolean("only-openlines").pipe(
-    Options.withDescription("Show only open lines: ONLY_OPENLINES=Y (cannot be combined with --skip-* or --since)")
+    Options.withDescription(
+      "Show only open lines: ONLY_OPENLINES=Y (cannot be combined with --skip-* or --since: the server ignores them then; watch loads the whole list at every step)"
+    )
   )
 } as const
 

@@ -38,7 +38,7 @@ import * as RecentTable from "./RecentTable.js"
  * @since 0.1.0
  * @category models
  */
-export interface Flags extends Filters.Flags {
+export interface Flags extends Filters.Flags, Connection.Flags {
   readonly since: Option.Option<string>
   readonly json: boolean
 }
@@ -234,7 +234,7 @@ export const run = (flags: Flags): Effect.Effect<void, CliError.UsageError | Cli
       const width = yield* outputWidth
       const lines = RecentTable.render(result.items, { width, timeZone: zone })
       yield* Console.log([...lines, "", ...Text.wrap(RecentTable.summary(result.items, zone), width)].join("\n"))
-    }).pipe(Effect.provide(Connection.layer()))
+    }).pipe(Effect.provide(Connection.layer({ tokenFile: flags.tokenFile })))
   })
 
 /**
@@ -256,7 +256,8 @@ export const command = Command.make(
     ),
     json: Options.boolean("json").pipe(
       Options.withDescription("Print the response ({ result, time }) as JSON in the wire encoding instead of a table")
-    )
+    ),
+    ...Connection.options
   },
   run
 ).pipe(Command.withDescription("Show the user's recent chats (im.recent.get)"))

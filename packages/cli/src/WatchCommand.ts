@@ -9,15 +9,19 @@
  * ```
  *
  * The time is when the item changed on the server, in local time. On the demo portal colleagues post a few
- * messages meanwhile. A failed step that can be retried (network, rate limit, server error) is reported on stderr
- * and tried again at the next interval; other failures (credentials) stop the command. Ctrl-C stops it with status
- * 0.
+ * messages meanwhile. After the first sync, a failed step that time can fix (the network, a portal restarting on a
+ * loopback port, the rate limit, a server error: `RecentSync.isRetryableLater`) is reported on stderr and tried again
+ * after a back-off: the interval, then twice as long each time, at most a minute. Other failures (credentials
+ * refused) stop the command. Ctrl-C stops it with status 0.
+ *
+ * With `--only-openlines` every step is a full load: the server ignores `LAST_SYNC_DATE` next to `ONLY_OPENLINES`
+ * (`RecentSync` reason `no-delta`).
  *
  * @since 0.1.0
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Bitrix24Error, RecentSync } from "@im-recent/client"
+import { type Bitrix24Error, RecentSync } from "@im-recent/client"
 import type { RecentItem } from "@im-recent/domain"
 import * as Console from "effect/Console"
 import * as DateTime from "effect/DateTime"
@@ -40,9 +44,17 @@ import * as RecentTable from "./RecentTable.js"
  * @since 0.1.0
  * @category models
  */
-export interface Flags extends Filters.Flags {
+export interface Flags extends Filters.Flags, Connection.Flags {
   readonly interval: string
 }
+
+/**
+ * The longest wait between two tries of a failed step (the back-off starts at the interval and doubles).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxBackoff = Duration.minutes(1)
 
 /**
  * The shortest `--interval` (the portal allows 2 requests a second, shared by every client of the portal).
@@ -180,9 +192,9 @@ export interface LoopOptions {
 
 /**
  * The first sync, a summary (wrapped to the width at spaces), then a step every `interval` with its change lines,
- * forever. The first step's
- * failure and failures that cannot be retried end the loop; the others are reported and the loop goes on. With
- * the demo portal, colleagues start posting after the first sync.
+ * forever. The first step's failure, and failures time cannot fix, end the loop; the others are reported and the
+ * step is tried again after a back-off (`RecentSync.retrying`: the interval, doubled each time, at most
+ * {@link maxBackoff}). With the demo portal, colleagues start posting after the first sync.
  *
  * @since 0.1.0
  * @category running
@@ -206,22 +218,20 @@ export const loop = (
       const header = `Watching ${previous.length} recent chats on ${connection.portal} (${unread} with unread messages), checking every ${Durations.format(options.interval)}. Press Ctrl-C to stop.`
       for (const text of Text.wrap(header, options.width)) yield* options.print(text)
       yield* Effect.forkScoped(connection.activity())
+      const step = RecentSync.retrying({
+        schedule: RecentSync.backoff(options.interval, maxBackoff),
+        onRetry: (retry) =>
+          options.report(
+            `sync failed, trying again in ${Durations.format(retry.delay)}: ${failed(retry.error).message}`
+          )
+      })(sync.sync)
       return yield* Effect.forever(
         Effect.gen(function* () {
           yield* Effect.sleep(options.interval)
-          const step = yield* Effect.either(sync.sync)
-          if (Either.isLeft(step)) {
-            const error = step.left
-            if (error._tag !== "SnapshotStoreError" && Bitrix24Error.isRetryable(error)) {
-              return yield* options.report(
-                `sync failed, trying again in ${Durations.format(options.interval)}: ${failed(error).message}`
-              )
-            }
-            return yield* failed(error)
-          }
+          const change = yield* Effect.mapError(step, failed)
           const now = yield* DateTime.now
-          for (const text of changeLines(previous, step.right, { ...options, now })) yield* options.print(text)
-          previous = step.right.snapshot.items
+          for (const text of changeLines(previous, change, { ...options, now })) yield* options.print(text)
+          previous = change.snapshot.items
         })
       )
     })
@@ -247,7 +257,11 @@ export const run = (flags: Flags): Effect.Effect<void, CliError.UsageError | Cli
         print: (text) => Console.log(text),
         report: (text) => Console.error(text)
       })
-    }).pipe(Effect.provide(RecentSync.layerMemory({ params }).pipe(Layer.provideMerge(Connection.layer()))))
+    }).pipe(
+      Effect.provide(
+        RecentSync.layerMemory({ params }).pipe(Layer.provideMerge(Connection.layer({ tokenFile: flags.tokenFile })))
+      )
+    )
   })
 
 /**
@@ -260,6 +274,7 @@ export const command = Command.make(
   "watch",
   {
     ...Filters.options,
+    ...Connection.options,
     interval: Options.text("interval").pipe(
       Options.withPseudoName("DURATION"),
       Options.withDescription('Time between two syncs, at least 1s: 5s (the default), 1500ms, 2m, "10 seconds"'),

@@ -151,7 +151,8 @@ describe("--since", () => {
         skipOpenlines: true,
         skipChat: false,
         skipDialog: false,
-        onlyOpenlines: false
+        onlyOpenlines: false,
+        tokenFile: Option.none()
       })
       assert.deepStrictEqual(Schema.encodeSync(RecentGet.Params)(params), {
         SKIP_OPENLINES: "Y",
@@ -163,7 +164,8 @@ describe("--since", () => {
         skipOpenlines: false,
         skipChat: false,
         skipDialog: false,
-        onlyOpenlines: false
+        onlyOpenlines: false,
+        tokenFile: Option.none()
       })
       assert.deepStrictEqual(Schema.encodeSync(RecentGet.Params)(utc), { LAST_SYNC_DATE: "2026-02-25T18:30:00+00:00" })
     })

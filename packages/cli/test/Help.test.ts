@@ -17,11 +17,11 @@ const pages: ReadonlyArray<readonly [ReadonlyArray<string>, ReadonlyArray<string
   [["--help"], []],
   [
     ["recent", "--help"],
-    ["--skip-openlines", "--skip-chat", "--skip-dialog", "--only-openlines", "--since", "--json"]
+    ["--skip-openlines", "--skip-chat", "--skip-dialog", "--only-openlines", "--since", "--json", "--token-file"]
   ],
   [
     ["watch", "--help"],
-    ["--interval", "--skip-openlines", "--skip-chat", "--skip-dialog", "--only-openlines"]
+    ["--interval", "--skip-openlines", "--skip-chat", "--skip-dialog", "--only-openlines", "--token-file"]
   ],
   [
     ["emulator", "--help"],

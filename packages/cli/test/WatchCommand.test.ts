@@ -165,11 +165,23 @@ describe("WatchCommand.loop (TestClock)", () => {
     Effect.gen(function* () {
       const { lines, reports } = yield* outputs
       const context = { method: "im.recent.get", requestId: "r-1" }
+      // a portal on a loopback port restarting: hopeless for one call, not for the loop
+      const restarting = new Bitrix24Error.NetworkError({
+        ...context,
+        description: "connect ECONNREFUSED 127.0.0.1:41777",
+        code: "ECONNREFUSED",
+        loopback: true
+      })
       const steps: ReadonlyArray<Effect.Effect<RecentSync.Change, Bitrix24Error.Bitrix24Error>> = [
         Effect.succeed(change("full", "initial", [first], { added: [first.id] })),
         Effect.fail(new Bitrix24Error.NetworkError({ ...context, description: "connect ECONNREFUSED" })),
         Effect.succeed(
           change("delta", "delta", [edited(first, { messageId: 7, text: "Back online" })], { updated: [first.id] })
+        ),
+        Effect.fail(restarting),
+        Effect.fail(restarting),
+        Effect.succeed(
+          change("delta", "delta", [edited(first, { messageId: 8, text: "Restarted" })], { updated: [first.id] })
         ),
         Effect.fail(
           new Bitrix24Error.AuthError({
@@ -189,6 +201,7 @@ describe("WatchCommand.loop (TestClock)", () => {
         ),
         refresh: Effect.die("not used"),
         changes: Effect.die("not used") as never,
+        changesRetrying: () => Effect.die("not used") as never,
         current: Effect.succeed(Option.none<SnapshotStore.Snapshot>())
       })
       const fiber = yield* Effect.fork(
@@ -210,6 +223,21 @@ describe("WatchCommand.loop (TestClock)", () => {
       yield* untilAsleep
       yield* TestClock.adjust("2 seconds")
       assert.include(yield* Queue.take(lines), "Back online")
+      // the restart: tried again after the interval, then after twice as long, without an end
+      yield* untilAsleep
+      yield* TestClock.adjust("2 seconds")
+      assert.match(
+        yield* Queue.take(reports),
+        /^sync failed, trying again in 2s: cannot reach the portal at .*nothing listens on that port/
+      )
+      yield* untilAsleep
+      yield* TestClock.adjust("2 seconds")
+      assert.match(yield* Queue.take(reports), /^sync failed, trying again in 4s: /)
+      yield* untilAsleep
+      yield* TestClock.adjust("3 seconds")
+      assert.strictEqual(yield* Queue.size(lines), 0, "not before the back-off has passed")
+      yield* TestClock.adjust("1 second")
+      assert.include(yield* Queue.take(lines), "Restarted")
       yield* untilAsleep
       yield* TestClock.adjust("2 seconds")
       const exit = yield* Fiber.await(fiber)
@@ -236,6 +264,7 @@ describe("WatchCommand.loop's summary", () => {
         sync: Effect.succeed(change("full", "initial", [first, second], { added: [first.id, second.id] })),
         refresh: Effect.die("not used"),
         changes: Effect.die("not used") as never,
+        changesRetrying: () => Effect.die("not used") as never,
         current: Effect.succeed(Option.none<SnapshotStore.Snapshot>())
       })
       const summaryAt = (width: number) =>

@@ -233,14 +233,18 @@ export const isRetryableLater = (error: StepError): boolean =>
 
 /**
  * The default back-off of a loop: `base` (default 1 second; `changesRetrying` uses the interval), then twice as long
- * after each failure, at most 5 minutes (or `base` when longer), with no end.
+ * after each failure, at most `max` (default 5 minutes; `base` when longer), with no end. Many clients of one portal
+ * may add `Schedule.jittered`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const backoff = (base: Duration.DurationInput = Duration.seconds(1)): Schedule.Schedule<Duration.Duration> => {
+export const backoff = (
+  base: Duration.DurationInput = Duration.seconds(1),
+  max: Duration.DurationInput = Duration.minutes(5)
+): Schedule.Schedule<Duration.Duration> => {
   const first = Duration.decode(base)
-  const cap = Duration.max(first, Duration.minutes(5))
+  const cap = Duration.max(first, Duration.decode(max))
   return Schedule.exponential(first, 2).pipe(Schedule.modifyDelay((_, delay) => Duration.min(delay, cap)))
 }
 
