@@ -5,6 +5,9 @@
  * (`LAST_SYNC_DATE` = its `time.date_start`) and merges it in the server's order. Full reloads happen on their own
  * when a delta could miss something (hidden dialogs, sync dates past the server's 7-day clamp, every hour).
  *
+ * It keeps going when a step fails with something time can fix (the network, the portal restarting, its rate limit):
+ * `changesRetrying` tries the step again after a back-off and says so on stderr. Refused credentials end it.
+ *
  * Configuration from the environment: the portal as in `list-recent.ts`, plus `SYNC_INTERVAL` (a duration, default
  * `30 seconds`) and `SYNC_STEPS` (stop after that many steps; default: run until Ctrl-C).
  *
@@ -18,7 +21,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { NodeRuntime } from "@effect/platform-node"
 import { Bitrix24, ImRecent, RecentSync } from "@im-recent/client"
 import { RecentItem } from "@im-recent/domain"
-import { Config, Console, Effect, Layer, Option, Stream } from "effect"
+import { Config, Console, Duration, Effect, Layer, Option, Stream } from "effect"
 
 const settings = Config.all({
   interval: Config.duration("SYNC_INTERVAL").pipe(Config.withDefault("30 seconds")),
@@ -46,8 +49,13 @@ const report = (change: RecentSync.Change) =>
 const program = Effect.gen(function* () {
   const { steps } = yield* settings
   const sync = yield* RecentSync.RecentSync
-  // `changes` runs a step now and then one every `interval`; steps never overlap.
-  const changes = Option.match(steps, { onNone: () => sync.changes, onSome: (n) => Stream.take(sync.changes, n) })
+  // A step now, then one every `interval`; steps never overlap. A failed step is tried again after the interval, then
+  // twice as long each time (at most 5 minutes), when `Bitrix24Error.isRetryableLater` says time can fix it.
+  const all = sync.changesRetrying({
+    onRetry: ({ attempt, delay, error }) =>
+      Console.error(`sync failed (${attempt}), trying again in ${Duration.format(delay)}: ${error.message}`)
+  })
+  const changes = Option.match(steps, { onNone: () => all, onSome: (n) => Stream.take(all, n) })
   yield* Stream.runForEach(changes, report)
 })
 

@@ -3,7 +3,7 @@
  *
  * A refresh replaces BOTH tokens and the old refresh token stops working, so the new pair must be saved before it
  * is used: the OAuth layer calls `TokenStore.save` with every renewed pair, then uses it. On start it prefers the
- * stored pair to the one in the environment.
+ * stored pair to the one in the environment. `TokenStore.layerFile` is such a store in a JSON file.
  *
  * Configuration from the environment: `BITRIX24_PORTAL_URL`, `BITRIX24_CLIENT_ID`, `BITRIX24_CLIENT_SECRET`,
  * `BITRIX24_ACCESS_TOKEN`, `BITRIX24_REFRESH_TOKEN` (the pair of the first run), optionally
@@ -23,42 +23,36 @@
  * pair goes to `TOKEN_FILE`, then the call is made with it. Every later run loads the file, as it must: the emulator,
  * like the portal, has retired the pair in the environment.
  */
-import { FetchHttpClient, FileSystem } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Bitrix24, Bitrix24Error, ImRecent, TokenStore } from "@im-recent/client"
-import { Config, Console, DateTime, Effect, Layer, Option, Schema } from "effect"
+import { Bitrix24, ImRecent, TokenStore } from "@im-recent/client"
+import { Config, Console, DateTime, Effect, Layer, Option } from "effect"
 
-// The file holds the encoded pair: plain token strings (`Redacted` on the way in) and `expiresAt` as ISO-8601.
-const TokenFile = Schema.parseJson(TokenStore.Tokens, { space: 2 })
-
-const storeError = (operation: "load" | "save") => (cause: { readonly message: string }) =>
-  new Bitrix24Error.TokenStoreError({ operation, description: cause.message })
-
-/** A TokenStore backed by a JSON file, written atomically (a temporary file renamed over the old one). */
-const fileTokenStore = (path: string) =>
+// The file store of the library: JSON with the encoded pair, written to a new file (mode 0600), flushed to disk and
+// renamed over the old one, so the file always holds a whole pair. Wrapped here only to say what it does.
+const reportingTokenFile = (path: string) =>
   Layer.effect(
     TokenStore.TokenStore,
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
+      const file = yield* TokenStore.makeFile(path)
       return TokenStore.make({
-        load: Effect.gen(function* () {
-          if (!(yield* fs.exists(path))) {
-            yield* Console.log(`No ${path} yet: starting from BITRIX24_ACCESS_TOKEN / BITRIX24_REFRESH_TOKEN`)
-            return Option.none()
-          }
-          const tokens = yield* Schema.decode(TokenFile)(yield* fs.readFileString(path))
-          yield* Console.log(`Loaded the tokens from ${path}`)
-          return Option.some(tokens)
-        }).pipe(Effect.mapError(storeError("load"))),
+        load: Effect.tap(file.load, (stored) =>
+          Console.log(
+            Option.isSome(stored)
+              ? `Loaded the tokens from ${path}`
+              : `No ${path} yet: starting from BITRIX24_ACCESS_TOKEN / BITRIX24_REFRESH_TOKEN`
+          )
+        ),
         save: (tokens) =>
-          Effect.gen(function* () {
-            const text = yield* Schema.encode(TokenFile)(tokens)
-            yield* fs.writeFileString(`${path}.tmp`, text, { mode: 0o600 })
-            yield* fs.rename(`${path}.tmp`, path)
-            const expires = tokens.expiresAt === undefined ? "unknown" : DateTime.formatIso(tokens.expiresAt)
+          Effect.zipRight(
+            file.save(tokens),
             // Redacted values print as <redacted>: logging `tokens` would not leak them either.
-            yield* Console.log(`Saved the renewed tokens to ${path} (access token expires ${expires})`)
-          }).pipe(Effect.mapError(storeError("save")))
+            Console.log(
+              `Saved the renewed tokens to ${path} (access token expires ${
+                tokens.expiresAt === undefined ? "unknown" : DateTime.formatIso(tokens.expiresAt)
+              })`
+            )
+          )
       })
     })
   )
@@ -72,8 +66,10 @@ const program = Effect.gen(function* () {
 
 const MainLive = Layer.unwrapEffect(
   Effect.map(Config.withDefault(Config.string("TOKEN_FILE"), "tokens.json"), (path) =>
-    // The OAuth layer picks up the TokenStore it is given.
-    ImRecent.layer.pipe(Layer.provide(Bitrix24.layerConfig().pipe(Layer.provide(fileTokenStore(path)))))
+    // `tokenStore`: where the OAuth layer loads the pair from and saves every renewed pair to. Without it the OAuth
+    // layer from the environment never renews (a renewal nobody saves would retire BITRIX24_REFRESH_TOKEN).
+    // Plain `Bitrix24.layerConfig({ tokenStore: TokenStore.layerFile(path) })` does the same without the messages.
+    ImRecent.layer.pipe(Layer.provide(Bitrix24.layerConfig({ tokenStore: reportingTokenFile(path) })))
   )
 ).pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, NodeContext.layer)))
 

@@ -1,14 +1,14 @@
 // A TypeScript consumer of every published package, type-checked with moduleResolution "nodenext" and
 // skipLibCheck false: the published declarations must stand on their own.
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { Bitrix24, type Bitrix24Error, ImRecent, RecentSync, RetrySchedule } from "@im-recent/client"
+import { Bitrix24, type Bitrix24Error, ImRecent, RecentSync, RetrySchedule, TokenStore } from "@im-recent/client"
 // @ts-expect-error internal modules are not part of the public surface
 import type * as Internal from "@im-recent/client/internal/http"
 import { Fixtures, Replay, Stateful } from "@im-recent/contracts"
 import type * as Suite from "@im-recent/contracts/Suite"
 import { AtomDateTime, RecentGet, RecentItem } from "@im-recent/domain"
 import { Emulator, Generator } from "@im-recent/emulator"
-import { DateTime, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { DateTime, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import type { RequestHandler } from "msw"
 
 export const decodeResponse: (input: unknown) => RecentGet.Response = Schema.decodeUnknownSync(RecentGet.Response)
@@ -38,6 +38,31 @@ export const program: Effect.Effect<
 > = titles.pipe(Effect.provide(live), Effect.provide(FetchHttpClient.layer))
 
 export const syncLayer = RecentSync.layerMemory({ interval: "30 seconds" })
+
+export const keepGoing = Effect.flatMap(RecentSync.RecentSync, (sync) =>
+  Stream.runDrain(sync.changesRetrying({ onRetry: (retry) => Effect.log(retry.error.message) }))
+)
+
+// listing strictly adds ListOverflow to the error type; by default the result says what may be missing
+export const strictList: Effect.Effect<
+  ImRecent.ListResult,
+  Bitrix24Error.Bitrix24Error | ImRecent.ListOverflow,
+  ImRecent.ImRecent
+> = Effect.flatMap(ImRecent.ImRecent, (recent) => recent.listAll({}, { onOverflow: "fail" }))
+export const lenientList: Effect.Effect<ImRecent.ListResult, Bitrix24Error.Bitrix24Error, ImRecent.ImRecent> =
+  Effect.flatMap(ImRecent.ImRecent, (recent) => recent.listAll())
+
+// OAuth requires its TokenStore, provided to it
+export const oauthLive: Layer.Layer<
+  Bitrix24.Bitrix24,
+  Bitrix24Error.InvalidEndpoint | Bitrix24Error.TokenStoreError,
+  HttpClient.HttpClient
+> = Bitrix24.layerOAuth({
+  portalUrl: "https://example.bitrix24.com",
+  clientId: "local.app",
+  clientSecret: Redacted.make("secret"),
+  tokens: TokenStore.tokens({ accessToken: Redacted.make("a"), refreshToken: Redacted.make("r") })
+}).pipe(Layer.provide(TokenStore.layerInMemoryOnly()))
 
 export const handlers: ReadonlyArray<RequestHandler> = Replay.handlers({ baseUrl: "https://docs.test", language: "en" })
 export const stateful = Stateful.make({ baseUrl: "https://portal.test", generator: { seed: 1 } })
