@@ -311,6 +311,28 @@ describe("Bitrix24Auth (OAuth)", () => {
     }).pipe(Effect.provide(Msw.layer))
   )
 
+  it.effect("identity: the application, and its user when given (whose list a RecentSync snapshot holds)", () =>
+    Effect.gen(function* () {
+      const identityOf = (userId?: number) =>
+        Effect.map(Bitrix24Auth.Bitrix24Auth, (auth) => auth.identity).pipe(
+          Effect.provide(
+            Bitrix24Auth.layerOAuth({
+              portalUrl: "https://portal.example.test",
+              clientId: CLIENT_ID,
+              clientSecret: Redacted.make(CLIENT_SECRET),
+              userId,
+              tokens: TokenStore.tokens({
+                accessToken: Redacted.make(OLD_ACCESS),
+                refreshToken: Redacted.make(OLD_REFRESH)
+              })
+            }).pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, TokenStore.layerInMemoryOnly())))
+          )
+        )
+      assert.strictEqual(yield* identityOf(), `oauth:${CLIENT_ID}`)
+      assert.strictEqual(yield* identityOf(7), `oauth:${CLIENT_ID}:7`)
+    })
+  )
+
   it.effect("a TokenStore's pair wins over options.tokens; without any pair the layer fails", () =>
     Effect.gen(function* () {
       const portal = yield* Msw.fakePortal(() => Msw.ok([]))
