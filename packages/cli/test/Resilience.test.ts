@@ -177,7 +177,7 @@ describe("a port fetch refuses (live)", () => {
         assert.strictEqual(lines.length, 1, run.stderr())
         assert.match(
           lines[0]!,
-          /^im-recent: cannot reach the portal at http:\/\/127\.0\.0\.1:6000: Network error: .*bad port \(port 6000 is one of the Fetch standard's "bad ports"/
+          /^im-recent: cannot reach the portal at http:\/\/127\.0\.0\.1:6000: Network error: .*bad port \(port 6000 is on the Fetch standard's list of blocked ports/
         )
         assert.notInclude(run.stderr(), "retrying")
         assert.notInclude(run.stderr(), "s3cretc0de42")

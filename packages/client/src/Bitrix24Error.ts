@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { BlockedPort, ErrorEnvelope } from "@im-recent/domain"
+import { BadPort, ErrorEnvelope } from "@im-recent/domain"
 import * as Schema from "effect/Schema"
 import { ApiError, isApiError } from "./ApiError.js"
 import { always, behaving, callContext, errorId as id, where } from "./internal/errorBody.js"
@@ -66,7 +66,7 @@ interface NetworkFacts {
 /** Why no immediate retry can help a network error, when none can. */
 const hopeless = (self: NetworkFacts) =>
   self.blockedPort !== undefined
-    ? BlockedPort.explain(self.blockedPort)
+    ? `${BadPort.reason(self.blockedPort) ?? `port ${self.blockedPort} is refused by fetch`}; use another port`
     : self.code === "ENOTFOUND"
       ? "the host name does not resolve"
       : self.code === "ECONNREFUSED" && self.loopback === true
@@ -86,7 +86,7 @@ const passing = (self: NetworkFacts) =>
  * call may have run; idempotent calls are retried, except when no immediate retry can help: the host
  * name does not resolve (`ENOTFOUND`), a loopback host refused the connection (`ECONNREFUSED`: nothing
  * listens on that port of this machine), or `fetch` refuses the port (`blockedPort`: one of the Fetch
- * standard's "bad ports", `BlockedPort` of `@im-recent/domain`). A long-running loop may still try the
+ * standard's "bad ports", `BadPort` of `@im-recent/domain`). A long-running loop may still try the
  * first two again later ({@link isRetryableLater}).
  *
  * @since 0.1.0

@@ -273,7 +273,7 @@ describe("what a long-running loop tries again (isRetryableLater)", () => {
       assert.isFalse(error.retryable)
       assert.isFalse(Bitrix24Error.isRetryableLater(error))
       assert.strictEqual(retries, 0)
-      assert.include(error.message, `port 6000 is one of the Fetch standard's "bad ports"`)
+      assert.include(error.message, `port 6000 is on the Fetch standard's list of blocked ports`)
       assert.include(error.message, "not retried")
       assert.notInclude(error.message, "s3cretc0de42")
     })

@@ -26,12 +26,6 @@ export * as Batch from "./Batch.js"
  */
 export * as BitrixDate from "./BitrixDate.js"
 /**
- * The ports `fetch` refuses to connect to (the WHATWG Fetch standard's "bad ports").
- *
- * @since 0.1.0
- */
-export * as BlockedPort from "./BlockedPort.js"
-/**
  * The `chat` object of recent items: the full chat on chat items, a partial one on dialog items.
  *
  * @since 0.1.0

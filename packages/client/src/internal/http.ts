@@ -2,7 +2,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { BlockedPort, ErrorEnvelope, FastDecode } from "@im-recent/domain"
+import { BadPort, ErrorEnvelope, FastDecode } from "@im-recent/domain"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -75,7 +75,8 @@ export const mapHttpClientError = (error: HttpClientError.HttpClientError, ctx: 
       const code = systemCode(error.cause)
       const host = hostOf(error.request.url)
       // fetch's whole explanation is "bad port": name the port (never the URL, which may hold a webhook code)
-      const blockedPort = /\bbad port\b/i.test(detail) ? BlockedPort.blockedPortOf(error.request.url) : undefined
+      const port = /\bbad port\b/i.test(detail) ? BadPort.portOf(error.request.url) : undefined
+      const blockedPort = port !== undefined && BadPort.isBad(port) ? port : undefined
       return new NetworkError({
         ...context,
         description: detail,
