@@ -12,9 +12,11 @@
  * The method is lower-cased; a `.json` or `.xml` suffix picks the transport: `.xml` answers `text/xml` as
  * `<response><result>…</result>…</response>` (errors too). `/rest/` without a method, or an unknown one (of any
  * length), is 404 `ERROR_METHOD_NOT_FOUND` "Method not found!" — looked up before the credentials, so bad credentials
- * do not change it. Every REST answer carries `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Headers: origin, content-type,
- * accept` and `X-Content-Type-Options: nosniff`; `OPTIONS` is no exception and runs like `GET` (the server has no
- * preflight handler). Every answer's `Date` header reads the portal's clock.
+ * do not change it. Every REST answer carries `Access-Control-Allow-Origin: *`, `Access-Control-Allow-Headers:
+ * origin, content-type, accept` and `X-Content-Type-Options: nosniff`. A browser's CORS preflight (`OPTIONS` with
+ * `Access-Control-Request-Method`) is answered 200 with those headers and no body, before the rate limit and the
+ * credentials; a bare `OPTIONS` runs like `GET` (the PHP source has no preflight branch). Every answer's `Date`
+ * header reads the portal's clock.
  *
  * Parameters (`CRestUtil::getRequestData`): the query string, merged with the body of a POST only (another method's
  * body is ignored); a form or multipart body is read as PHP does; any other body is read raw: as JSON when the

@@ -6,6 +6,11 @@
  * headers of `CRestUtil::sendHeaders`. What the server silently ignored is logged as one warning line (secrets masked,
  * each note and the line bounded).
  *
+ * A browser's CORS preflight (an `OPTIONS` with `Access-Control-Request-Method`) carries no credentials: it is
+ * answered at once with 200, an empty body and those headers, before the rate limit, the faults and the credentials
+ * (the PHP source has no preflight branch and would refuse it with 401 on the OAuth path, yet browser apps on real
+ * portals get through). A bare `OPTIONS` still runs like a `GET`.
+ *
  * @internal
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -24,6 +29,7 @@ import { toSeconds } from "./clock.js"
 import {
   dropHeader,
   errorBody,
+  restHeaders,
   failure,
   type RestFailure,
   restAnswer,
@@ -63,6 +69,12 @@ const dropConnection = (request: HttpServerRequest.HttpServerRequest) =>
     return HttpServerResponse.empty({ status: 500, headers: { [dropHeader]: "1" } })
   })
 
+/** Whether a request is a browser's CORS preflight rather than a call. @internal */
+export const isPreflight = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined
+
+const preflightAnswer = HttpServerResponse.empty({ status: 200, headers: restHeaders })
+
 /** Answers one REST request. @internal */
 export const handle = (
   engine: Engine,
@@ -70,6 +82,7 @@ export const handle = (
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
+    if (isPreflight(request)) return preflightAnswer
     const start = toSeconds(yield* engine.clock.nanos)
     const { method, transport } = methodPath(route.method)
     const notes: Array<string> = []
