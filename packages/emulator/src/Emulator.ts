@@ -119,6 +119,9 @@ export interface OperatingOptions {
  * - `operatingLimit`: `false`, or {@link OperatingOptions};
  * - `faults`: {@link Faults.Settings} (default: none);
  * - `accessTokenLifetime` / `refreshTokenLifetime`: seconds (default 3 600 and 180 days);
+ * - `appUrl`: the URL of the application the portal pages frame (`/marketplace/app/1/`, `/placement/{PLACEMENT}/`;
+ *   see {@link PortalPages}), as the handler URL of the portal's first OAuth application (default: none, and the
+ *   pages say so);
  * - `maxBodyBytes` (default 1 MiB), `maxUrlLength` (default 65 536 characters), `maxJsonDepth` (default 512, as
  *   PHP's `json_decode`), `params` ({@link PhpQuery.Limits}).
  *
@@ -142,6 +145,7 @@ export interface Options {
   readonly maxUrlLength?: number | undefined
   readonly maxJsonDepth?: number | undefined
   readonly params?: Partial<PhpQuery.Limits> | undefined
+  readonly appUrl?: string | undefined
 }
 
 /**

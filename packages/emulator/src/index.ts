@@ -74,6 +74,12 @@ export * as PhpQuery from "./PhpQuery.js"
  */
 export * as Portal from "./Portal.js"
 /**
+ * The portal pages that frame an application, as a Bitrix24 portal does (the BX24.js / `B24Frame` way).
+ *
+ * @since 0.1.0
+ */
+export * as PortalPages from "./PortalPages.js"
+/**
  * The whole state of an emulated portal.
  *
  * @since 0.1.0

@@ -249,35 +249,37 @@ describe("headers (CRestUtil::sendHeaders)", () => {
     })
   )
 
-  it.effect("a CORS preflight gets 200 with the CORS headers and no body, on every REST path, before the rate limit", () =>
-    Effect.gen(function* () {
-      const emulator = yield* Emulator.make(options({ rateLimit: { burst: 1, drainPerSecond: 1 } }))
-      const preflight = (url: string) =>
-        raw(url, {
-          method: "OPTIONS",
-          headers: {
-            origin: "http://localhost:5173",
-            "access-control-request-method": "POST",
-            "access-control-request-headers": "content-type"
-          }
-        })
-      // the OAuth paths a browser app calls carry no token in a preflight: a call would be 401 NO_AUTH_FOUND
-      for (const url of [
-        `${base}/rest/im.recent.get`,
-        `${base}/rest/im.recent.get.json`,
-        `${base}/rest/batch`,
-        `${base}/rest/no.such`,
-        `${hook1}/im.recent.get`,
-        `${base}/rest/1/wrong/im.recent.get`
-      ]) {
-        const answer = yield* call(emulator, preflight(url))
-        assert.strictEqual(answer.status, 200, url)
-        assert.strictEqual(answer.text, "", url)
-        cors(answer)
-      }
-      // none of them drained the one-request bucket
-      assert.strictEqual((yield* call(emulator, get(`${hook1}/test.echo`))).status, 200)
-    })
+  it.effect(
+    "a CORS preflight gets 200 with the CORS headers and no body, on every REST path, before the rate limit",
+    () =>
+      Effect.gen(function* () {
+        const emulator = yield* Emulator.make(options({ rateLimit: { burst: 1, drainPerSecond: 1 } }))
+        const preflight = (url: string) =>
+          raw(url, {
+            method: "OPTIONS",
+            headers: {
+              origin: "http://localhost:5173",
+              "access-control-request-method": "POST",
+              "access-control-request-headers": "content-type"
+            }
+          })
+        // the OAuth paths a browser app calls carry no token in a preflight: a call would be 401 NO_AUTH_FOUND
+        for (const url of [
+          `${base}/rest/im.recent.get`,
+          `${base}/rest/im.recent.get.json`,
+          `${base}/rest/batch`,
+          `${base}/rest/no.such`,
+          `${hook1}/im.recent.get`,
+          `${base}/rest/1/wrong/im.recent.get`
+        ]) {
+          const answer = yield* call(emulator, preflight(url))
+          assert.strictEqual(answer.status, 200, url)
+          assert.strictEqual(answer.text, "", url)
+          cors(answer)
+        }
+        // none of them drained the one-request bucket
+        assert.strictEqual((yield* call(emulator, get(`${hook1}/test.echo`))).status, 200)
+      })
   )
 
   it.effect("a bare OPTIONS (no Access-Control-Request-Method) still runs like GET, from the query string", () =>

@@ -42,6 +42,8 @@ export interface Engine {
   readonly accessTokenLifetime: number
   readonly refreshTokenLifetime: number
   readonly limits: RequestLimits
+  /** The URL of the application the portal pages frame (the portal's first OAuth application). */
+  readonly appUrl: string | undefined
   readonly bucket: Ref.Ref<RateLimit.Bucket>
   readonly ledgers: Ref.Ref<ReadonlyMap<string, OperatingLimit.Ledger>>
   readonly faultState: Ref.Ref<Faults.State>

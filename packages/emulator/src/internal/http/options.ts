@@ -59,11 +59,21 @@ export const resolve = (options: Options): Either.Either<Resolved, ReadonlyArray
   const limits = requestLimitsOf(problems, options)
   const accessTokenLifetime = positive(problems, "accessTokenLifetime", options.accessTokenLifetime, 3_600)
   const refreshTokenLifetime = positive(problems, "refreshTokenLifetime", options.refreshTokenLifetime, 180 * DAY)
+  const appUrl = options.appUrl === undefined ? undefined : appUrlOf(problems, options.appUrl)
   if (problems.length > 0 || zone === undefined) return Either.left(problems)
   return Either.right({
     zoneName,
     publicUrl,
-    engine: { zone, rateLimit, operating, faults: options.faults, accessTokenLifetime, refreshTokenLifetime, limits },
+    engine: {
+      zone,
+      rateLimit,
+      operating,
+      faults: options.faults,
+      accessTokenLifetime,
+      refreshTokenLifetime,
+      limits,
+      appUrl
+    },
     startAtMillis
   })
 }
@@ -88,6 +98,21 @@ export const normalizeUrl = (problems: Array<string>, url: string): string => {
     problems.push(`publicUrl ${JSON.stringify(url)} is not a URL`)
     return url
   }
+}
+
+/** An application URL the portal pages can frame: absolute http or https, without credentials. */
+const appUrlOf = (problems: Array<string>, url: string): string | undefined => {
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      problems.push(`appUrl ${JSON.stringify(url)} must be http or https`)
+    } else if (parsed.username !== "" || parsed.password !== "") {
+      problems.push("appUrl must not carry a user name or password")
+    } else return parsed.toString()
+  } catch {
+    problems.push(`appUrl ${JSON.stringify(url)} is not a URL`)
+  }
+  return undefined
 }
 
 const checkGenerator = (problems: Array<string>, generator: Partial<Generator.Options> | undefined) => {

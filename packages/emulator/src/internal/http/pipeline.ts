@@ -29,10 +29,10 @@ import { toSeconds } from "./clock.js"
 import {
   dropHeader,
   errorBody,
-  restHeaders,
   failure,
   type RestFailure,
   restAnswer,
+  restHeaders,
   successBody,
   type Transport,
   timeObject

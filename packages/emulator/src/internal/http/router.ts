@@ -1,5 +1,6 @@
 /**
- * The emulator's routes: webhook and OAuth REST calls, the OAuth token endpoint, and `NOT_FOUND` for anything else;
+ * The emulator's routes: webhook and OAuth REST calls, the OAuth token endpoint, the portal pages that frame the
+ * application (`internal/frame`), and `NOT_FOUND` for anything else;
  * every answer dated by the portal's clock, a path that does not decode refused, and a defect answered with
  * `INTERNAL_SERVER_ERROR` (and logged with the request's method and path, secrets masked).
  *
@@ -12,6 +13,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
+import * as Frames from "../frame/frames.js"
 import type { Engine } from "./call.js"
 import * as EmulatorClock from "./clock.js"
 import { errorBody, json } from "./envelope.js"
@@ -50,12 +52,17 @@ const decodablePath = (url: string): boolean => {
  * @internal
  */
 export const make = (engine: Engine): Effect.Effect<HttpApp.Default<never, never>> =>
-  Effect.map(HttpRouter.toHttpApp(routes(engine)).pipe(HttpRouter.withRouterConfig(routerConfig)), (app) =>
-    guarded(engine, app)
+  Effect.flatMap(Frames.make(engine), (frames) =>
+    Effect.map(HttpRouter.toHttpApp(routes(engine, frames)).pipe(HttpRouter.withRouterConfig(routerConfig)), (app) =>
+      guarded(engine, app)
+    )
   )
 
-/** Webhook calls, OAuth calls (also `/rest/` without a method), the token endpoint, and `NOT_FOUND`. */
-const routes = (engine: Engine) => {
+/**
+ * Webhook calls, OAuth calls (also `/rest/` without a method), the token endpoint, the portal pages that frame the
+ * application, and `NOT_FOUND`.
+ */
+const routes = (engine: Engine, frames: Frames.Frames) => {
   const rest = (route: RestPipeline.Route) => RestPipeline.handle(engine, route)
   return HttpRouter.empty.pipe(
     HttpRouter.all(
@@ -79,6 +86,9 @@ const routes = (engine: Engine) => {
           : rest({ kind: "webhook", userId: parts[0], code: parts[1], method: parts.slice(2).join("/") })
       })
     ),
+    HttpRouter.get("/marketplace/app/:appId", frames.appPage),
+    HttpRouter.get("/placement/:placement", frames.placementPage),
+    HttpRouter.post("/marketplace/frame", frames.endpoint),
     HttpRouter.all("*", Effect.succeed(json(404, errorBody("NOT_FOUND", "Not found"))))
   )
 }
