@@ -7,7 +7,8 @@
  * "refreshToken", "expires", "restUrl", "tokenUrl"}}`: `webhook` is the one to read the recent list with
  * (`BITRIX24_WEBHOOK_URL` of `im-recent recent`; see {@link readerWebhook}), `webhooks` every webhook with its scopes
  * (a call outside them answers `401 insufficient_scope`), `oauth` an OAuth application with a token pair (when the
- * portal has one); plus `"caFile"` (a PEM file clients can trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`. Nothing is written to stdout before it; logs go to
+ * portal has one); plus `"caFile"` (a PEM file clients can trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`, and `"pages"` (`[{"placement", "url"}, …]`, the portal pages
+ * that frame the application) with `--app-url`. Nothing is written to stdout before it; logs go to
  * stderr, one line per message (the emulator's warnings about input the server would silently ignore among them).
  *
  * The portal is the `--state` file, or one generated from `--seed`, `--users`, `--chats` and `--locale` with
@@ -26,7 +27,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { AtomDateTime, BadPort } from "@im-recent/domain"
-import { Emulator, NodeServer, type PortalState, StateFile, Tls } from "@im-recent/emulator"
+import { Emulator, NodeServer, PortalPages, type PortalState, StateFile, Tls } from "@im-recent/emulator"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -87,6 +88,8 @@ export interface Flags {
   readonly tls: boolean
   readonly cert: Option.Option<string>
   readonly key: Option.Option<string>
+  /** The application the portal pages frame. */
+  readonly appUrl: Option.Option<string>
 }
 
 /**
@@ -104,6 +107,8 @@ export interface Handshake {
   /** An OAuth application and a user's token pair, with the REST and token endpoints. */
   readonly oauth?: Emulator.OAuthCredentials
   readonly caFile?: string
+  /** With `--app-url`: the portal pages that frame the application (`PortalPages.pages`). */
+  readonly pages?: ReadonlyArray<PortalPages.Page>
 }
 
 /**
@@ -243,7 +248,8 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
         onNone: () => undefined,
         onSome: (limitSeconds) => ({ limitSeconds })
       }),
-      scheme: flags.tls || Option.isSome(flags.cert) ? "https" : "http"
+      scheme: flags.tls || Option.isSome(flags.cert) ? "https" : "http",
+      appUrl: Option.getOrUndefined(flags.appUrl)
     }
     const tls: Settings["tls"] = flags.tls
       ? { _tag: "Generate" }
@@ -328,7 +334,8 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
         ...(reader === undefined ? {} : { webhook: reader.url }),
         webhooks,
         ...(oauth === undefined ? {} : { oauth }),
-        ...(caFile === undefined ? {} : { caFile })
+        ...(caFile === undefined ? {} : { caFile }),
+        ...(settings.options.appUrl === undefined ? {} : { pages: PortalPages.pages(emulator.publicUrl) })
       }
       yield* Console.log(JSON.stringify(handshake))
       return yield* Effect.never
@@ -411,7 +418,12 @@ export const command = Command.make(
       Options.withDescription("Serve HTTPS with a certificate made at start for 127.0.0.1 and localhost (see caFile)")
     ),
     cert: optionalText("cert", "FILE", "Serve HTTPS with this certificate (PEM)"),
-    key: optionalText("key", "FILE", "The private key of --cert (PEM)")
+    key: optionalText("key", "FILE", "The private key of --cert (PEM)"),
+    appUrl: optionalText(
+      "app-url",
+      "URL",
+      "Frame this application in the portal pages (/marketplace/app/1/, /placement/IM_SIDEBAR/, …; see pages)"
+    )
   },
   (flags) => Effect.flatMap(settings(flags), serve)
 ).pipe(

@@ -243,6 +243,29 @@ describe("im-recent emulator (live)", () => {
   )
 
   it.live(
+    "--app-url: the handshake lists the portal pages, which frame the application",
+    () =>
+      Effect.gen(function* () {
+        const appUrl = "http://localhost:5173/app/"
+        const running = yield* cli(["emulator", "--port", "0", "--users", "3", "--chats", "1", "--app-url", appUrl])
+        const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
+        assert.deepStrictEqual(
+          handshake.pages?.map((page) => page.placement),
+          ["DEFAULT", "IM_NAVIGATION", "IM_CONTEXT_MENU", "IM_SIDEBAR", "IM_TEXTAREA", "IM_SMILES_SELECTOR"]
+        )
+        assert.strictEqual(handshake.pages?.[0].url, `${handshake.baseUrl}/marketplace/app/1/`)
+        const page = yield* promise(() => fetch(handshake.pages?.[3].url ?? ""))
+        assert.strictEqual(page.status, 200)
+        const text = yield* promise(() => page.text())
+        assert.include(text, `"appOrigin":"http://localhost:5173"`)
+        assert.include(text, `"PLACEMENT":"IM_SIDEBAR"`)
+        running.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
     "bad flags: one line on stderr, nothing on stdout, exit status 2, no stack trace",
     () =>
       Effect.gen(function* () {
@@ -341,6 +364,7 @@ const flags = (overrides: Partial<EmulatorCommand.Flags> = {}): EmulatorCommand.
   tls: false,
   cert: Option.none(),
   key: Option.none(),
+  appUrl: Option.none(),
   ...overrides
 })
 
@@ -416,6 +440,15 @@ describe("EmulatorCommand.settings", () => {
         const nowhere = join(directory, "missing", "portal.json")
         assert.include(yield* usageError({ save: Option.some(nowhere) }), `--save ${nowhere}`)
       }).pipe(Effect.scoped)
+  )
+
+  it.effect("--app-url goes to the emulator's appUrl; a URL it cannot frame is refused", () =>
+    Effect.gen(function* () {
+      const result = yield* settings({ appUrl: Option.some("http://localhost:5173/") })
+      assert.strictEqual(result.options.appUrl, "http://localhost:5173/")
+      assert.isUndefined((yield* settings({})).options.appUrl)
+      assert.include(yield* usageError({ appUrl: Option.some("localhost:5173") }), "appUrl")
+    })
   )
 
   it.effect("a --state file that is not a portal state names the file, in one short line without its secrets", () =>
