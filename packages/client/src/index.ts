@@ -18,6 +18,12 @@ export * as Bitrix24Auth from "./Bitrix24Auth.js"
  */
 export * as Bitrix24Error from "./Bitrix24Error.js"
 /**
+ * Apps inside a Bitrix24 portal page: the frame transport.
+ *
+ * @since 0.1.0
+ */
+export * as Frame from "./Frame.js"
+/**
  * `batch`: up to 50 `ImCommand`s in one HTTP request, each result typed by its command.
  *
  * @since 0.1.0
