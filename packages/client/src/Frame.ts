@@ -52,6 +52,7 @@ import type * as Scope from "effect/Scope"
 import * as Bitrix24 from "./Bitrix24.js"
 import * as Bitrix24Auth from "./Bitrix24Auth.js"
 import { parseBase } from "./internal/endpoint.js"
+import { makeMasker } from "./internal/secrets.js"
 
 /**
  * The parent window, as the frame sees it.
@@ -272,16 +273,26 @@ const randomKey = (): string => {
 /** Origins warned about, at most; past it a new foreign origin is ignored without a warning. */
 const maxWarnedOrigins = 50
 
-const decodeAnswer = <A, I>(schema: Schema.Schema<A, I, never>, command: string, value: unknown) =>
-  Effect.mapError(
-    Schema.decodeUnknown(schema, { errors: "all" })(value),
-    (error) =>
-      new FrameError({
-        reason: "BadAnswer",
-        command,
-        description: `the portal's answer is not what ${command} returns: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+/** The token values of an answer, whatever their type, to mask out of a description of it. */
+const tokensIn = (value: unknown): ReadonlyArray<string> =>
+  typeof value === "object" && value !== null
+    ? ["AUTH_ID", "REFRESH_ID"].flatMap((key) => {
+        const token = (value as Record<string, unknown>)[key]
+        return typeof token === "string" || typeof token === "number" ? [String(token)] : []
       })
-  )
+    : []
+
+const decodeAnswer = <A, I>(schema: Schema.Schema<A, I, never>, command: string, value: unknown) =>
+  Effect.mapError(Schema.decodeUnknown(schema, { errors: "all" })(value), (error) => {
+    const mask = makeMasker(() => tokensIn(value))
+    return new FrameError({
+      reason: "BadAnswer",
+      command,
+      description: mask(
+        `the portal's answer is not what ${command} returns: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+      )
+    })
+  })
 
 /**
  * Connects to the portal: listens for its messages (until the scope closes) and asks for the start data.
@@ -489,30 +500,29 @@ export const layerParent = (options?: Options): Layer.Layer<Frame, FrameError> =
  * @category constructors
  */
 export const auth: Effect.Effect<Bitrix24Auth.Service, never, Frame> = Effect.map(Frame, (frame) => {
-  const retired: Array<Redacted.Redacted<string>> = []
-  const credentialOf = (current: Auth): Bitrix24Auth.Credential => ({
-    kind: "oauth",
-    generation: current.generation,
-    url: (method) => Redacted.make(`${frame.portal}/rest/${method}`),
-    displayUrl: (method) => `${frame.portal}/rest/${method}`,
-    body: { auth: current.accessToken }
-  })
-  const renewed = Effect.flatMap(frame.auth, (before) =>
-    frame.refreshAuth.pipe(
-      Effect.map((after) => {
-        if (after.generation !== before.generation) {
-          retired.unshift(before.accessToken, before.refreshToken)
-          retired.length = Math.min(retired.length, 8)
-        }
-        return Option.some(after)
-      }),
-      Effect.catchAll((error) =>
-        Effect.as(
-          Effect.logWarning("Frame: the portal did not renew the token").pipe(
-            Effect.annotateLogs("error", error.message)
-          ),
-          Option.none<Auth>()
-        )
+  // every token used, newest first (a late error may echo a replaced one): masked out of any text
+  const known: Array<Redacted.Redacted<string>> = [frame.init.AUTH_ID, frame.init.REFRESH_ID]
+  const credentialOf = (current: Auth): Bitrix24Auth.Credential => {
+    for (const secret of [current.refreshToken, current.accessToken]) {
+      if (!known.includes(secret)) known.unshift(secret)
+    }
+    known.length = Math.min(known.length, 10)
+    return {
+      kind: "oauth",
+      generation: current.generation,
+      url: (method) => Redacted.make(`${frame.portal}/rest/${method}`),
+      displayUrl: (method) => `${frame.portal}/rest/${method}`,
+      body: { auth: current.accessToken }
+    }
+  }
+  const renewed = frame.refreshAuth.pipe(
+    Effect.map(Option.some),
+    Effect.catchAll((error) =>
+      Effect.as(
+        Effect.logWarning("Frame: the portal did not renew the token").pipe(
+          Effect.annotateLogs("error", error.message)
+        ),
+        Option.none<Auth>()
       )
     )
   )
@@ -534,10 +544,7 @@ export const auth: Effect.Effect<Bitrix24Auth.Service, never, Frame> = Effect.ma
           ? Effect.succeed(Option.some(credentialOf(current)))
           : Effect.map(renewed, Option.map(credentialOf))
       ),
-    secrets: () => {
-      const current = Effect.runSync(frame.auth)
-      return [current.accessToken, current.refreshToken, ...retired]
-    }
+    secrets: () => known
   })
 })
 

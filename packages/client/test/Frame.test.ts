@@ -233,6 +233,12 @@ describe("Frame.make", () => {
       })
       const notJson = yield* Effect.flip(connect(garbled.window))
       assert.strictEqual(notJson.reason, "BadAnswer")
+      // a token of the wrong type is still a token: it never shows in the error
+      const numeric = scriptedWindow({ answer: () => initData({ AUTH_ID: 918273645546, AUTH_EXPIRES: "soon" }) })
+      const masked = yield* Effect.flip(connect(numeric.window))
+      assert.include(masked.message, "AUTH_ID")
+      assert.include(masked.message, "AUTH_EXPIRES")
+      assert.notInclude(masked.message, "918273645546")
       const shapeless = scriptedWindow({ answer: () => ({ DOMAIN: "portal.test" }) })
       const wrong = yield* Effect.flip(connect(shapeless.window))
       assert.strictEqual(wrong.reason, "BadAnswer")
