@@ -29,12 +29,13 @@ const EnvLive = Layer.scoped(
   Env,
   Effect.gen(function* () {
     const app = yield* AppServer.make
-    const browser = yield* Chromium.launch
     const served = yield* Layer.build(
       Emulator.layer({ generator: { seed: 5, locale: "en" }, appUrl: app.appUrl, rateLimit: false }).pipe(
         Layer.provide(NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" }))
       )
     )
+    // launched last, closed first: its keep-alive connections would hold the servers' shutdown
+    const browser = yield* Chromium.launch
     return { emulator: Context.get(served, Emulator.Emulator), app, browser }
   })
 )
@@ -223,6 +224,75 @@ const suite = (it: Vitest.MethodsNonLive<Env, true>) => {
       }).pipe(Effect.scoped)
     )
   }
+
+  it.effect("ours: the portal page answers the UI commands, keeps options across reloadWindow, opens a slider", () =>
+    Effect.gen(function* () {
+      const { page, frame } = yield* open("/marketplace/app/1/?sdk=ours")
+      const command = (name: string, params?: Record<string, unknown>) =>
+        promise(() => frame.evaluate(([name, params]) => window.app.command?.(name, params), [name, params] as const))
+      const text = (selector: string) => promise(() => page.textContent(selector))
+
+      assert.deepStrictEqual(yield* command("setTitle", { title: "Chats" }), {})
+      assert.strictEqual(yield* text("#app-title"), "Chats")
+      assert.deepStrictEqual(yield* command("resizeWindow", { width: "100%", height: 321 }), {
+        width: "100%",
+        height: 321
+      })
+      assert.strictEqual(
+        yield* promise(() => page.$eval("iframe.app-frame", (element) => (element as HTMLIFrameElement).style.height)),
+        "321px"
+      )
+      assert.deepStrictEqual(yield* command("setScroll", { scroll: 0 }), {})
+      assert.deepStrictEqual(yield* command("imOpenMessenger", { dialogId: "chat7", messageId: 12 }), {})
+      assert.strictEqual(yield* text("#notice"), "The messenger opens dialog chat7, message 12")
+      assert.deepStrictEqual(yield* command("setAppOption", { name: "theme", value: "dark" }), {})
+      assert.deepStrictEqual(yield* command("setUserOption", { name: "lang", value: "en" }), {})
+
+      // reloadWindow: the portal posts the app again; its new start data has the options
+      yield* promise(() =>
+        frame.evaluate(() => {
+          Object.assign(window, { beforeReload: true })
+          void window.app.command?.("reloadWindow")
+        })
+      )
+      yield* promise(() => frame.waitForFunction(() => !("beforeReload" in window) && window.app !== undefined))
+      yield* promise(() => frame.evaluate(() => window.app.ready))
+      assert.deepStrictEqual(yield* promise(() => frame.evaluate(() => window.app.options?.())), {
+        app: { theme: "dark" },
+        user: { lang: "en" }
+      })
+
+      // openApplication: the app again in a slider, with the parameters as PLACEMENT_OPTIONS; answered when it closes
+      yield* promise(() =>
+        frame.evaluate(() => {
+          void window.app.command?.("openApplication", { view: "settings" }).then((answer) => {
+            window.app.held.opened = answer
+          })
+        })
+      )
+      const slider = yield* promise(async () => {
+        const element = await page.waitForSelector(".slider iframe.app-frame")
+        const content = await element.contentFrame()
+        if (content === null) throw new Error("the slider has no frame")
+        await content.waitForFunction(() => window.app !== undefined)
+        return content
+      })
+      assert.deepStrictEqual(yield* promise(() => slider.evaluate(() => window.app.ready)), {
+        placement: "DEFAULT",
+        options: { view: "settings" }
+      })
+      yield* promise(() => slider.evaluate(() => void window.app.command?.("closeApplication")))
+      yield* promise(() => frame.waitForFunction(() => window.app.held.opened !== undefined))
+      assert.deepStrictEqual(yield* promise(() => frame.evaluate(() => window.app.held.opened)), {})
+      yield* waitForLog(page, "openApplication: the slider was closed")
+      assert.strictEqual(yield* promise(() => page.$$eval(".slider", (sliders) => sliders.length)), 0)
+
+      // closeApplication: the app's frame goes
+      yield* promise(() => frame.evaluate(() => void window.app.command?.("closeApplication")))
+      yield* promise(() => page.waitForSelector("iframe.app-frame", { state: "detached" }))
+      assert.strictEqual(yield* text("#notice"), "The application was closed (closeApplication).")
+    }).pipe(Effect.scoped)
+  )
 
   it.effect("a placement page passes its PLACEMENT and PLACEMENT_OPTIONS (POST fields and getInitData)", () =>
     Effect.gen(function* () {

@@ -19,6 +19,13 @@ export interface AppApi {
   readonly held: Record<string, unknown>
   /** The SDK's log lines (the callback key of a command is in a debug line). */
   readonly logs: ReadonlyArray<LogLine>
+  /** Our transport only: sends a command and waits for the portal's answer (10 s at most). */
+  readonly command?: (name: string, params?: Readonly<Record<string, unknown>>) => Promise<unknown>
+  /** Our transport only: the options of the start data. */
+  readonly options?: () => Promise<{
+    readonly app: Readonly<Record<string, unknown>>
+    readonly user: Readonly<Record<string, unknown>>
+  }>
 }
 
 declare global {

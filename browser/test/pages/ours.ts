@@ -49,7 +49,12 @@ const app: AppApi = {
       )
   },
   held,
-  logs
+  logs,
+  command: (name, params) => runtime.runPromise(Effect.flatMap(Frame.Frame, (frame) => frame.send(name, params))),
+  options: () =>
+    runtime.runPromise(
+      Effect.map(Frame.Frame, (frame) => ({ app: frame.init.APP_OPTIONS, user: frame.init.USER_OPTIONS }))
+    )
 }
 window.app = app
 app.ready.then(
