@@ -6,7 +6,15 @@
 import { FetchHttpClient } from "@effect/platform"
 import * as HttpApp from "@effect/platform/HttpApp"
 import { assert, describe, it } from "@effect/vitest"
-import { Bitrix24, ImRecent, OperatingBudget, RequestThrottle, RetrySchedule } from "@im-recent/client"
+import {
+  Bitrix24,
+  ImCommand,
+  ImMessenger,
+  ImRecent,
+  OperatingBudget,
+  RequestThrottle,
+  RetrySchedule
+} from "@im-recent/client"
 import * as Frame from "@im-recent/client/Frame"
 import { Emulator, Generator } from "@im-recent/emulator"
 import {
@@ -325,7 +333,7 @@ describe("Frame.layer: the client inside the emulator's portal page", () => {
         return response.json()
       }
     })
-    const live = ImRecent.layer.pipe(
+    const live = Layer.merge(ImRecent.layer, ImMessenger.layer).pipe(
       Layer.provideMerge(
         Frame.layer({ window: parent.window, transport: { retry: RetrySchedule.none } }).pipe(Layer.orDie)
       ),
@@ -353,7 +361,7 @@ describe("Frame.layer: the client inside the emulator's portal page", () => {
     return { emulator, config, live, requests, expireOnPortal, expected, renewals: () => renewals }
   })
 
-  it.effect("ImRecent.get lists the frame user's chats with AUTH_ID in the body, without custom headers", () =>
+  it.effect("ImRecent, ImMessenger and batches run as the frame user, AUTH_ID in the body, no custom headers", () =>
     Effect.gen(function* () {
       const page = yield* portalPage
       const context = yield* Layer.build(page.live)
@@ -370,6 +378,12 @@ describe("Frame.layer: the client inside the emulator's portal page", () => {
       assert.isNull(rest[0].headers.get("x-request-id"))
       assert.isNull(rest[0].headers.get("user-agent"))
       assert.strictEqual(rest[0].headers.get("content-type"), "application/json")
+      // ImMessenger and its batches run on the same frame transport
+      const im = Context.get(context, ImMessenger.ImMessenger)
+      const counters = yield* im.counters.get()
+      const { dialog } = yield* im.batch({ dialog: ImCommand.dialog.get(items[0].id) }, { halt: true })
+      assert.isObject(counters.TYPE)
+      assert.strictEqual(dialog.id, items[0].chat_id)
     }).pipe(Effect.scoped)
   )
 
