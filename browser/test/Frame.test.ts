@@ -79,7 +79,9 @@ const waitForLog = (page: Page, text: string) =>
 const expectedIds = (params: Record<string, string> = {}) =>
   Effect.gen(function* () {
     const { emulator } = yield* Env
-    const hook = (yield* Emulator.webhookUrls(emulator)).find((webhook) => webhook.userId === 1)
+    const hook = (yield* Emulator.webhookUrls(emulator)).find(
+      (webhook) => webhook.userId === 1 && webhook.scopes.includes("im")
+    )
     const body: Json = yield* promise(() =>
       fetch(`${hook?.url}im.recent.get`, {
         method: "POST",
