@@ -3,7 +3,7 @@
  * status, and what is printed on failure (one line on stderr, never a stack trace).
  *
  * Exit status: 0 on success, on `--help` / `--version`, and when stopped by SIGINT / SIGTERM; 2 for flags or
- * settings that cannot be used (the line is printed by the flag parser or by the subcommand); 1 for anything else
+ * settings that cannot be used (flags the parser refuses are explained by {@link Arguments.refusal}); 1 for anything else
  * (the portal unreachable or refusing the credentials, …).
  *
  * Everything written to stderr (failure lines and logs, whose level `--log-level` sets) is one line starting with
@@ -27,8 +27,11 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
+import * as Arguments from "./Arguments.js"
+import * as CliError from "./CliError.js"
 import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as Help from "./Help.js"
+import * as HelpDoc from "./internal/helpDoc.js"
 import * as RecentCommand from "./RecentCommand.js"
 import * as WatchCommand from "./WatchCommand.js"
 
@@ -72,52 +75,73 @@ const withoutLogLevel = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
   args.filter((arg, i) => !(arg === "--log-level" || arg.startsWith("--log-level=") || args[i - 1] === "--log-level"))
 
 /**
- * What the parser's own options ask to print instead of running a command: a help page (`path`: `[]` for the root
- * page, `["recent"]` for a command's) or the version.
+ * What the command line asks for: to run a command, or what the parser's own options ask to print instead (a help
+ * page, `path` `[]` for the root page and `["recent"]` for a command's, or the version).
  *
  * @since 0.1.0
  * @category models
  */
-export type Request = { readonly _tag: "Help"; readonly path: ReadonlyArray<string> } | { readonly _tag: "Version" }
+export type Request =
+  | { readonly _tag: "Run" }
+  | { readonly _tag: "Help"; readonly path: ReadonlyArray<string> }
+  | { readonly _tag: "Version" }
 
 /**
- * Whether the arguments (after the program) ask for help or the version; `None` when they ask to run a command (or
- * cannot be parsed: the parser then reports that).
+ * Reads the arguments (after the program) as the parser does. When the parser refuses them, fails with a usage error
+ * whose one line names the flag (or command), says what was wrong and what is accepted ({@link Arguments.refusal}),
+ * or, when that finds nothing more precise, carries the parser's own text. Nothing is printed.
  *
  * @since 0.1.0
  * @category parsing
  */
 export const request = (
   args: ReadonlyArray<string>
-): Effect.Effect<Option.Option<Request>, never, CliApp.CliApp.Environment> => {
-  const rest = withoutLogLevel(args)
-  return Descriptor.parse(command.descriptor, ["im-recent", ...rest], CliConfig.defaultConfig).pipe(
-    Effect.map((directive): Option.Option<Request> => {
-      if (directive._tag !== "BuiltIn") return Option.none()
-      if (directive.option._tag === "ShowVersion") return Option.some({ _tag: "Version" })
-      if (directive.option._tag !== "ShowHelp") return Option.none()
-      const names = new Set(subcommands.map((sub) => Help.nameOf(sub.descriptor)))
-      const name = rest.find((arg) => names.has(arg))
-      return Option.some({ _tag: "Help", path: name === undefined ? [] : [name] })
-    }),
-    Effect.orElseSucceed(() => Option.none())
-  )
-}
+): Effect.Effect<Request, CliError.UsageError, CliApp.CliApp.Environment> =>
+  Effect.gen(function* () {
+    const level = yield* Arguments.logLevelRefusal(args)
+    if (Option.isSome(level)) return yield* CliError.usage(level.value)
+    const rest = withoutLogLevel(args)
+    const refuse = (parserSays: string) =>
+      Effect.flatMap(
+        Arguments.refusal(
+          rest,
+          subcommands.map((sub) => Arguments.commandOf(sub.descriptor))
+        ),
+        (line) => CliError.usage(Option.getOrElse(line, () => parserSays))
+      )
+    const directive = yield* Descriptor.parse(command.descriptor, ["im-recent", ...rest], CliConfig.defaultConfig).pipe(
+      Effect.catchAll((error) => refuse(HelpDoc.paragraphs(error.error) || "the arguments cannot be used"))
+    )
+    if (directive._tag === "UserDefined") {
+      return directive.leftover.length === 0
+        ? { _tag: "Run" }
+        : yield* refuse(`Received unknown argument: '${directive.leftover[0]}'`)
+    }
+    if (directive.option._tag === "ShowVersion") return { _tag: "Version" }
+    if (directive.option._tag !== "ShowHelp") return { _tag: "Run" }
+    const names = new Set(subcommands.map((sub) => Help.nameOf(sub.descriptor)))
+    const name = rest.find((arg) => names.has(arg))
+    return { _tag: "Help", path: name === undefined ? [] : [name] }
+  })
 
 /**
- * Parses `argv` (as `process.argv`) and runs the chosen subcommand; `--help` prints {@link Help} pages.
+ * Parses `argv` (as `process.argv`) and runs the chosen subcommand; `--help` prints {@link Help} pages. Arguments the
+ * parser refuses fail with a `UsageError` (see {@link request}).
  *
  * @since 0.1.0
  * @category running
  */
 export const run = (argv: ReadonlyArray<string>) =>
-  Effect.flatMap(
-    request(argv.slice(2)),
-    Option.match({
-      onNone: () => parseAndRun(argv),
-      onSome: (asked) => (asked._tag === "Version" ? Console.log(version) : Help.print(helpPage(asked.path)))
-    })
-  )
+  Effect.flatMap(request(argv.slice(2)), (asked) => {
+    switch (asked._tag) {
+      case "Run":
+        return parseAndRun(argv)
+      case "Version":
+        return Console.log(version)
+      case "Help":
+        return Help.print(helpPage(asked.path))
+    }
+  })
 
 /**
  * The exit status of a finished run.

@@ -7,12 +7,20 @@
  * `activity` makes it feel alive for `watch`: colleagues post a few messages to user 1's dialogs and chats, through
  * the portal's own `im.message.add`, each with their own webhook.
  *
+ * The emulator answers in the runtime of the command that built it, so its log lines (a warning about input the
+ * server would ignore, `--log-level debug`'s one line per call) go where the command's do: to stderr, as
+ * `im-recent: ` lines, at the command's log level. Its clock is the system clock, started at the current time of
+ * the `Clock` (as `Emulator.webHandler` would run it).
+ *
  * @since 0.1.0
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import { Bitrix24, type Bitrix24Error, RequestThrottle } from "@im-recent/client"
 import { Emulator, Generator, type PortalState } from "@im-recent/emulator"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
@@ -20,8 +28,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
 
 /**
  * The seed of the generated portal: every run shows the same people, chats and messages (dated relative to now).
@@ -155,20 +163,32 @@ export const targetsOf = (state: PortalState.PortalState): ReadonlyArray<Target>
 const MessageAdded = Schema.Struct({ result: Schema.Number })
 
 /**
- * Generates the portal (history ending at the current time of the `Clock`) and starts the emulator on it; the
- * emulator stops with the scope.
+ * Generates the portal (history ending at the current time of the `Clock`) and starts the emulator on it, answering
+ * in the caller's runtime: its logs reach the caller's loggers (the command's stderr logger) at the caller's level.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, Scope.Scope> = Effect.gen(function* () {
+export const make: Effect.Effect<Service> = Effect.gen(function* () {
   const now = yield* DateTime.now
   const state = Generator.generate({ ...Generator.defaults(now), seed, locale: "en" })
-  const emulator = yield* Effect.acquireRelease(
-    Effect.sync(() => Emulator.webHandler({ state, publicUrl, startAt: now })),
-    (handler) => Effect.promise(() => handler.dispose())
+  const emulator = yield* Emulator.make({ state, publicUrl, startAt: now }).pipe(
+    // the portal runs on while `watch` waits, whatever clock the command is given (a TestClock in tests)
+    Effect.withClock(Clock.make()),
+    // fixed options and a generated state: nothing to refuse
+    Effect.orDie
   )
-  const fetch = emulator.handler as typeof globalThis.fetch
+  const runtime = Runtime.setFiberRef(
+    yield* Effect.runtime<never>(),
+    // the URL of a webhook call holds its secret: no spans for it
+    HttpMiddleware.currentTracerDisabledWhen,
+    () => true
+  )
+  const handle = HttpApp.toWebHandlerRuntime(runtime)(emulator.app)
+  const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+    handle(
+      input instanceof Request && init === undefined ? input : new Request(input, init)
+    )) as typeof globalThis.fetch
   const webhook = (userId: number): Redacted.Redacted<string> => {
     const hook = state.webhooks.find((candidate) => candidate.userId === userId && candidate.scopes.includes("im"))
     return Redacted.make(`${publicUrl}/rest/${userId}/${hook?.code ?? "none"}/`)
@@ -215,7 +235,7 @@ export const make: Effect.Effect<Service, never, Scope.Scope> = Effect.gen(funct
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<DemoPortal> = Layer.scoped(DemoPortal, make)
+export const layer: Layer.Layer<DemoPortal> = Layer.effect(DemoPortal, make)
 
 /**
  * An `HttpClient` whose requests all go to the demo portal.

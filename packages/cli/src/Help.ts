@@ -11,13 +11,12 @@
  */
 import * as CliConfig from "@effect/cli/CliConfig"
 import * as Descriptor from "@effect/cli/CommandDescriptor"
-import type * as HelpDoc from "@effect/cli/HelpDoc"
-import type * as Span from "@effect/cli/HelpDoc/Span"
 import * as Usage from "@effect/cli/Usage"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as HelpDoc from "./internal/helpDoc.js"
 import * as Text from "./internal/text.js"
 import * as RecentTable from "./RecentTable.js"
 
@@ -107,48 +106,8 @@ export const stdoutStyle: Effect.Effect<Style> = Effect.map(
 /** Every option the parser adds to each command is handled on the root page; none is listed twice. */
 const ownOptionsOnly = CliConfig.make({ showBuiltIns: false })
 
-const spanText = (span: Span.Span): string => {
-  switch (span._tag) {
-    case "Text":
-    case "URI":
-      return span.value
-    case "Sequence":
-      return spanText(span.left) + spanText(span.right)
-    default:
-      return spanText(span.value)
-  }
-}
-
-/** The blocks of a help document in reading order. */
-const blocks = (doc: HelpDoc.HelpDoc): ReadonlyArray<HelpDoc.HelpDoc> =>
-  doc._tag === "Sequence" ? [...blocks(doc.left), ...blocks(doc.right)] : doc._tag === "Empty" ? [] : [doc]
-
-const paragraphs = (doc: HelpDoc.HelpDoc): string =>
-  blocks(doc)
-    .flatMap((block) => (block._tag === "Paragraph" ? [spanText(block.value)] : []))
-    .join(" ")
-
-/**
- * An option's own description. The parser documents an option as `(type note, description)`, and an optional one as
- * `((type note, description), "This setting is optional.")`: the description is the right side of the innermost pair.
- */
-const ownDescription = (doc: HelpDoc.HelpDoc): string => {
-  let pair = doc
-  while (pair._tag === "Sequence" && pair.left._tag === "Sequence") pair = pair.left
-  return pair._tag === "Sequence" ? paragraphs(pair.right) : ""
-}
-
-/** The blocks under `heading`, up to the next heading. */
-const section = (doc: HelpDoc.HelpDoc, heading: string) => {
-  const all = blocks(doc)
-  const start = all.findIndex((block) => block._tag === "Header" && spanText(block.value) === heading)
-  if (start === -1) return []
-  const end = all.findIndex((block, i) => i > start && block._tag === "Header")
-  return all.slice(start + 1, end === -1 ? undefined : end)
-}
-
 const describe = (descriptor: Descriptor.Command<unknown>): string =>
-  section(Descriptor.getHelp(descriptor, ownOptionsOnly), "DESCRIPTION").map(paragraphs).join(" ")
+  HelpDoc.section(Descriptor.getHelp(descriptor, ownOptionsOnly), "DESCRIPTION").map(HelpDoc.paragraphs).join(" ")
 
 /** The program's name in usage lines and references. */
 const program = "im-recent"
@@ -168,15 +127,14 @@ export const nameOf = (descriptor: Descriptor.Command<unknown>): string => [...D
  * @category constructors
  */
 export const commandPage = (descriptor: Descriptor.Command<unknown>): Page => {
-  const options = section(Descriptor.getHelp(descriptor, ownOptionsOnly), "OPTIONS").flatMap((block) =>
-    block._tag === "DescriptionList"
-      ? block.definitions.map(([term, text]) => ({ term: spanText(term).trim(), text: ownDescription(text) }))
-      : []
-  )
+  const options = HelpDoc.optionEntries(Descriptor.getHelp(descriptor, ownOptionsOnly)).map(({ doc, term }) => ({
+    term,
+    text: HelpDoc.ownDescription(doc)
+  }))
   return {
     summary: describe(descriptor),
     usage: Usage.enumerate(Descriptor.getUsage(descriptor), ownOptionsOnly).map(
-      (span) => `${program} ${spanText(span).trim()}`
+      (span) => `${program} ${HelpDoc.spanText(span).trim()}`
     ),
     sections: options.length === 0 ? [] : [{ heading: "OPTIONS", entries: options }],
     footer: `Before the command: --log-level LEVEL (see ${program} --help).`

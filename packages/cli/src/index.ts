@@ -1,4 +1,11 @@
 /**
+ * The command line's flags, read from the commands' descriptors, and the one line explaining why the parser refused
+ * a command line (the flag, what was wrong, what is accepted).
+ *
+ * @since 0.1.0
+ */
+export * as Arguments from "./Arguments.js"
+/**
  * The `im-recent` command: its subcommands, exit statuses and failure reports.
  *
  * @since 0.1.0

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Connection, type EmulatorCommand } from "@im-recent/cli"
-import { Effect } from "effect"
+import { RecentGet } from "@im-recent/domain"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { childEnv, cliDir, linesOf, scopedChild } from "./support.js"
 
@@ -48,6 +49,52 @@ describe("the bundled im-recent (live)", () => {
   )
 
   it.live(
+    "demo mode: recent --json is JSON alone on stdout; the embedded emulator's log lines go to stderr as im-recent lines",
+    () =>
+      Effect.gen(function* () {
+        // a sync date older than 7 days makes the emulator warn (the server clamps it); debug adds a line per call
+        const run = yield* bin(["--log-level", "debug", "recent", "--json", "--since", "10d"])
+        assert.strictEqual((yield* promise(() => run.exited)).code, 0, run.stderr())
+        const decoded = yield* Schema.decodeUnknown(Schema.parseJson(RecentGet.Response))(run.stdout())
+        assert.isAbove(decoded.result.length, 0)
+        assertOwnLines(run.stderr())
+        const lines = linesOf(run.stderr())
+        assert.strictEqual(lines[0], `im-recent: ${Connection.demoNotice}`)
+        assert.isTrue(
+          lines.some((line) => line.startsWith("im-recent: warn: im.recent.get: LAST_SYNC_DATE is older than 7 days")),
+          run.stderr()
+        )
+        assert.isTrue(
+          lines.some((line) => line.startsWith("im-recent: debug: REST call") && line.includes("method=im.recent.get")),
+          run.stderr()
+        )
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "demo mode: watch at --log-level debug prints only its own lines on stdout; the emulator's go to stderr",
+    () =>
+      Effect.gen(function* () {
+        const run = yield* bin(["--log-level", "debug", "watch", "--interval", "1s"])
+        yield* promise(() => run.line(/Press Ctrl-C to stop\.$/))
+        // the full load and the first delta (1 s later): the emulator logs each call
+        const calls = () => linesOf(run.stderr()).filter((line) => line.startsWith("im-recent: debug: REST call"))
+        const deadline = Date.now() + 20_000
+        while (calls().length < 2 && Date.now() < deadline) {
+          yield* promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+        }
+        run.child.kill("SIGINT")
+        assert.isAtLeast(calls().length, 2, run.stderr())
+        assert.strictEqual((yield* promise(() => run.exited)).code, 0, run.stderr())
+        assertOwnLines(run.stderr())
+        assert.match(linesOf(run.stdout())[0], /^Watching \d+ recent chats on https:\/\/demo\.bitrix24\.test /)
+        for (const line of linesOf(run.stdout())) assert.notMatch(line, /level=|REST call|im-recent: /, run.stdout())
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
     "emulator: SIGINT and SIGTERM both close the server, then exit 0 with nothing on stderr",
     () =>
       Effect.gen(function* () {
@@ -80,6 +127,25 @@ describe("the bundled im-recent (live)", () => {
         assertOwnLines(refused.stderr())
         assert.strictEqual(linesOf(refused.stderr()).length, 1)
         assert.include(refused.stderr(), "month 13 is out of range")
+
+        // the parser's refusals name the flag, what was wrong and what is accepted
+        for (const [args, start] of [
+          [["recent", "--since"], "im-recent: --since needs a value. Accepted: ATOM|DURATION: "],
+          [
+            ["--log-level", "bogus", "recent"],
+            "im-recent: --log-level bogus is refused: not one of its values. Accepted: all, "
+          ],
+          [
+            ["emulator", "--locale", "fr"],
+            "im-recent: --locale fr is refused: not one of its values. Accepted: ru or en"
+          ]
+        ] as const) {
+          const run = yield* bin(args)
+          assert.strictEqual((yield* promise(() => run.exited)).code, 2, args.join(" "))
+          assert.strictEqual(linesOf(run.stderr()).length, 1, run.stderr())
+          assert.isTrue(run.stderr().startsWith(start), run.stderr())
+          assert.strictEqual(run.stdout(), "")
+        }
 
         const help = yield* bin(["recent", "--help"], { COLUMNS: "" })
         assert.strictEqual((yield* promise(() => help.exited)).code, 0)

@@ -1,6 +1,15 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { assert, describe, it } from "@effect/vitest"
-import { Cli, CliError, Connection, Filters, RecentCommand, WatchCommand } from "@im-recent/cli"
+import {
+  Arguments,
+  Cli,
+  CliError,
+  Connection,
+  EmulatorCommand,
+  Filters,
+  RecentCommand,
+  WatchCommand
+} from "@im-recent/cli"
 import { RecentGet } from "@im-recent/domain"
 import {
   ConfigError,
@@ -345,5 +354,171 @@ describe("the command line, in process", () => {
         assert.notInclude(stderr, Connection.demoNotice, args.join(" "))
       }
     })
+  )
+})
+
+/** `im-recent <args>` as the executable runs it (`Cli.main`: one-line stderr), in this process, without a portal. */
+const runMain = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const out: Array<string> = []
+    const err: Array<string> = []
+    const console = yield* Effect.console
+    const capture: Console.Console = {
+      ...console,
+      log: (...parts) => Effect.sync(() => void out.push(parts.join(" "))),
+      error: (...parts) => Effect.sync(() => void err.push(parts.join(" ")))
+    }
+    const exit = yield* Cli.main(["node", "im-recent", ...args]).pipe(
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map())),
+      (effect) => Console.withConsole(effect, capture),
+      Effect.exit
+    )
+    return { status: Cli.exitCode(exit), stdout: out.join("\n"), stderr: err }
+  })
+
+/** The one stderr line of a refused command line (status 2, nothing on stdout), without the `im-recent: ` prefix. */
+const refusedWith = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const { status, stderr, stdout } = yield* runMain(args)
+    const what = args.join(" ")
+    assert.strictEqual(status, 2, what)
+    assert.strictEqual(stdout, "", what)
+    assert.strictEqual(stderr.length, 1, `${what}: ${stderr.join(" | ")}`)
+    assert.match(stderr[0], /^im-recent: /, what)
+    return stderr[0].slice("im-recent: ".length)
+  })
+
+const commands = [RecentCommand.command, WatchCommand.command, EmulatorCommand.command].map((command) =>
+  Arguments.commandOf(command.descriptor)
+)
+
+describe("flag errors name the flag, what was wrong and what is accepted", () => {
+  it.effect("--since without a value (the parser: \"Received unknown argument: '--since'\")", () =>
+    Effect.gen(function* () {
+      const line = yield* refusedWith(["recent", "--since"])
+      assert.match(line, /^--since needs a value\. Accepted: ATOM\|DURATION: Show only the chats changed since then/)
+      assert.include(line, "2026-02-25T18:30:00+03:00")
+      assert.notInclude(line, "unknown argument")
+      assert.strictEqual(yield* refusedWith(["recent", "--json", "--since="]), line)
+    })
+  )
+
+  it.effect('a bad --log-level, before or after the command (the parser: "Invalid subcommand")', () =>
+    Effect.gen(function* () {
+      const accepted = "Accepted: all, trace, debug, info, warning, error, fatal or none"
+      assert.strictEqual(
+        yield* refusedWith(["--log-level", "bogus", "recent"]),
+        `--log-level bogus is refused: not one of its values. ${accepted}`
+      )
+      assert.strictEqual(
+        yield* refusedWith(["--log-level=DEBUG", "recent"]),
+        `--log-level DEBUG is refused: not one of its values. ${accepted}`
+      )
+      assert.strictEqual(
+        yield* refusedWith(["recent", "--log-level", "loud"]),
+        `--log-level loud is refused: not one of its values. ${accepted}`
+      )
+      assert.strictEqual(yield* refusedWith(["recent", "--log-level"]), `--log-level needs a value. ${accepted}`)
+      // the levels listed are the ones the parser takes
+      for (const level of Arguments.logLevels) {
+        assert.deepStrictEqual(yield* Cli.request(["--log-level", level, "--version"]), { _tag: "Version" }, level)
+      }
+    }).pipe(Effect.provide(NodeContext.layer))
+  )
+
+  it.effect('--locale fr (the parser: "Expected one of the following cases: ru, en")', () =>
+    Effect.gen(function* () {
+      assert.strictEqual(
+        yield* refusedWith(["emulator", "--locale", "fr"]),
+        "--locale fr is refused: not one of its values. Accepted: ru or en"
+      )
+      assert.strictEqual(
+        yield* refusedWith(["emulator", "--locale", "--users", "3"]),
+        "--locale needs a value. Accepted: ru or en"
+      )
+    })
+  )
+
+  it("the flags come from the commands' descriptors, with their types", () => {
+    const emulator = commands.find((command) => command.name === "emulator")!
+    const flag = (name: string) => emulator.flags.find((candidate) => candidate.names.includes(name))
+    assert.deepStrictEqual(flag("--locale")?.choices, ["ru", "en"])
+    assert.strictEqual(flag("--port")?.kind, "integer")
+    assert.strictEqual(flag("--port")?.placeholder, "N")
+    assert.strictEqual(flag("--operating-limit")?.kind, "float")
+    assert.strictEqual(flag("--state")?.kind, "text")
+    assert.strictEqual(flag("--tls")?.kind, "switch")
+    assert.deepStrictEqual(
+      commands.map((command) => command.name),
+      ["recent", "watch", "emulator"]
+    )
+    assert.strictEqual(commands.find((command) => command.name === "recent")!.flags.length, 6)
+  })
+
+  it.effect("every flag with a value: without it, and (where the parser checks it) with a wrong one", () =>
+    Effect.gen(function* () {
+      let checked = 0
+      for (const command of commands) {
+        for (const flag of command.flags.filter((candidate) => candidate.kind !== "switch")) {
+          const name = flag.names[0]
+          const missing = yield* refusedWith([command.name, name])
+          assert.match(missing, new RegExp(`^${name} needs a value\\. Accepted: .+`), missing)
+          const wrong = flag.kind === "text" ? undefined : "1.5x"
+          if (wrong !== undefined) {
+            const refused = yield* refusedWith([command.name, `${name}=${wrong}`])
+            assert.match(refused, new RegExp(`^${name} 1\\.5x is refused: not [a-z ]+\\. Accepted: .+`), refused)
+            assert.strictEqual(yield* refusedWith([command.name, name, wrong]), refused)
+          }
+          checked++
+        }
+      }
+      // recent: --since; watch: --interval; emulator: --port … --key
+      assert.isAtLeast(checked, 14)
+    })
+  )
+
+  it.effect("unknown flags and commands, repeated flags, switches given a value, stray arguments", () =>
+    Effect.gen(function* () {
+      const recentFlags =
+        "Accepted: --skip-openlines, --skip-chat, --skip-dialog, --only-openlines, --since ATOM|DURATION, --json"
+      assert.strictEqual(
+        yield* refusedWith(["recent", "--sinse", "2h"]),
+        `--sinse is not a flag of im-recent recent (did you mean --since?). ${recentFlags}`
+      )
+      assert.strictEqual(
+        yield* refusedWith(["recent", "--bogus"]),
+        `--bogus is not a flag of im-recent recent. ${recentFlags}`
+      )
+      assert.strictEqual(
+        yield* refusedWith(["recent", "--json", "extra"]),
+        `extra is not a flag: im-recent recent takes flags only. ${recentFlags}`
+      )
+      assert.strictEqual(
+        yield* refusedWith(["recnet"]),
+        "recnet is not a command of im-recent (did you mean recent?). Accepted: recent, watch or emulator"
+      )
+      assert.match(yield* refusedWith(["--json", "recent"]), /^--json is not an option of im-recent itself: /)
+      assert.strictEqual(
+        yield* refusedWith(["emulator", "--port", "1", "--port", "2"]),
+        "--port is given more than once. Accepted: --port once"
+      )
+      assert.strictEqual(
+        yield* refusedWith(["recent", "--json=maybe"]),
+        "--json=maybe is refused: --json is a switch and takes no value. Accepted: --json alone (or --json=true, --json=false)"
+      )
+    })
+  )
+
+  it.effect("what the parser accepts is never refused: a refusal is only looked for once the parser refuses", () =>
+    Effect.gen(function* () {
+      for (const args of [
+        ["emulator", "--timezone", "-05:00", "--port", "0", "--locale=en"],
+        ["recent", "--JSON", "--skip-chat=no", "--since", "2h"]
+      ]) {
+        assert.deepStrictEqual(yield* Cli.request(args), { _tag: "Run" }, args.join(" "))
+        // and the explanation would not refuse them either
+        assert.isTrue(Option.isNone(yield* Arguments.refusal(args, commands)), args.join(" "))
+      }
+    }).pipe(Effect.provide(NodeContext.layer))
   )
 })
