@@ -254,4 +254,35 @@ describe("example programs against the emulator (live)", () => {
       }).pipe(Effect.scoped),
     live
   )
+
+  it.live(
+    "any-method.ts calls im.counters.get with Bitrix24.call and im.dialog.read as an ImCommand in a batch",
+    () =>
+      Effect.gen(function* () {
+        const service = yield* emulator
+        const url = yield* webhook(service, 1)
+        const counters = () =>
+          Effect.map(
+            call(`${url}im.counters.get`, {}),
+            (response) => (response.body.result as { TYPE: { ALL: number } }).TYPE.ALL
+          )
+        const list = (yield* call(`${url}im.recent.get`, {})).body.result as Array<{ id: string; counter: number }>
+        const unread = list.find((item) => item.counter > 0 && item.id.startsWith("chat"))
+        assert.isDefined(unread, "the generated portal has a chat with unread messages")
+        const total = yield* counters()
+
+        const run = yield* example("any-method.ts", { BITRIX24_WEBHOOK_URL: url, DIALOG_ID: unread!.id })
+        assert.strictEqual(yield* Effect.promise(() => run.exited), 0, run.stderr())
+        const lines = run.stdout().trimEnd().split("\n")
+        assert.strictEqual(lines[0], `Bitrix24.call im.counters.get: ${total} unread in all`)
+        assert.match(
+          lines[1],
+          new RegExp(
+            `^ImCommand\\.make im\\.dialog\\.read ${unread!.id}: read up to message \\d+, 0 unread; ${total - unread!.counter} unread in all$`
+          )
+        )
+        assert.strictEqual(yield* counters(), total - unread!.counter)
+      }).pipe(Effect.scoped),
+    live
+  )
 })
