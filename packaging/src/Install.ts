@@ -1,13 +1,14 @@
 /**
  * Packs the publishable workspace packages as `pnpm publish` would and installs the tarballs with npm
- * into a fresh project outside the workspace, as an app that depends on them would.
+ * into a fresh project outside the workspace, with the project README's own install commands, as a user
+ * following the README would.
  *
  * @since 0.1.0
  */
 import { execFile } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 
@@ -42,35 +43,30 @@ export const packages = {
 export type PackageName = keyof typeof packages
 
 /**
- * The peer ranges a consuming app installs next to the packages: the ranges the packages declare.
- *
- * @since 0.1.0
- * @category packages
- */
-export const peers: Readonly<Record<string, string>> = {
-  effect: "^3.22.4",
-  "@effect/platform": "^0.97.2",
-  "@effect/platform-node": "^0.108.2",
-  msw: "^2.15.0"
-}
-
-/**
- * What a consuming app uses to type-check and test itself.
+ * What the consumer files use besides what the README's lines install: the TypeScript compiler and Node's types for
+ * the type-checking test.
  *
  * @since 0.1.0
  * @category packages
  */
 export const tooling: Readonly<Record<string, string>> = {
   typescript: "~5.9.3",
-  "@types/node": "~20.19.43",
-  vitest: "~3.2.7",
-  "@effect/vitest": "~0.30.0"
+  "@types/node": "~20.19.43"
 }
 
 // Asynchronous on purpose: a test worker blocked for minutes in a synchronous call misses its runner's heartbeats.
-const run = async (command: string, args: ReadonlyArray<string>, cwd: string): Promise<string> =>
-  (await promisify(execFile)(command, args, { cwd, encoding: "utf8", env: process.env, maxBuffer: 64 * 1024 * 1024 }))
-    .stdout
+const run = async (
+  command: string,
+  args: ReadonlyArray<string>,
+  cwd: string,
+  env: NodeJS.ProcessEnv = {}
+): Promise<{ readonly stdout: string; readonly stderr: string }> =>
+  promisify(execFile)(command, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024
+  })
 
 /**
  * Builds and packs every publishable package into `destination` (`pnpm pack`, which applies
@@ -95,6 +91,59 @@ export const packAll = async (destination: string): Promise<Record<PackageName, 
 }
 
 /**
+ * The `npm install …` commands of the project README's "Installing from npm" section, as written there (its first
+ * `sh` block; trailing `# comments` dropped), each split into words.
+ *
+ * @since 0.1.0
+ * @category readme
+ */
+export const readmeInstallCommands = (readme: string): ReadonlyArray<ReadonlyArray<string>> => {
+  const section = readme.split(/^## /m).find((part) => part.startsWith("Installing from npm"))
+  if (section === undefined) throw new Error('README.md has no "## Installing from npm" section')
+  const block = /```sh\n([\s\S]*?)```/.exec(section)
+  if (block === null) throw new Error('"Installing from npm" has no sh block')
+  const commands = block[1]
+    .split("\n")
+    .map((line) => line.replace(/\s#.*$/, "").trim())
+    .filter((line) => line.startsWith("npm install "))
+    .map((line) => line.split(/\s+/))
+  if (commands.length === 0) throw new Error('"Installing from npm" has no npm install line')
+  return commands
+}
+
+/**
+ * A README command with each of our package names (`@im-recent/client`, or with a version after it) replaced by the
+ * path of its tarball: they are not on the registry in the test. Every other word stays as written.
+ *
+ * @since 0.1.0
+ * @category readme
+ */
+export const withTarballs = (
+  command: ReadonlyArray<string>,
+  tarballs: Readonly<Record<PackageName, string>>
+): ReadonlyArray<string> =>
+  command.map((word) => {
+    const name = /^(@im-recent\/[a-z-]+)(?:@.*)?$/.exec(word)?.[1]
+    if (name === undefined) return word
+    if (!(name in tarballs)) throw new Error(`the README installs ${name}, which is not a published package`)
+    return tarballs[name as PackageName]
+  })
+
+/**
+ * One npm command the installation ran, and what npm wrote on stderr.
+ *
+ * @since 0.1.0
+ * @category installing
+ */
+export interface NpmRun {
+  /** As written in the README (or by the test). */
+  readonly command: string
+  /** As run: the tarballs' paths in place of our packages' names. */
+  readonly ran: string
+  readonly stderr: string
+}
+
+/**
  * A project outside the workspace with the tarballs installed by npm.
  *
  * @since 0.1.0
@@ -103,38 +152,55 @@ export const packAll = async (destination: string): Promise<Record<PackageName, 
 export interface Installation {
   readonly directory: string
   readonly tarballs: Record<PackageName, string>
-  /** The installed `im-recent` executable (`node_modules/.bin/im-recent`). */
+  /** The README's install commands as they ran, in order, after a bare `npm install effect`. */
+  readonly readmeRuns: ReadonlyArray<NpmRun>
+  /** Where `npm install --global` installed (`npm_config_prefix`): not the machine's own global folder. */
+  readonly globalPrefix: string
+  /** The globally installed `im-recent` executable (`<globalPrefix>/bin/im-recent`). */
   readonly bin: string
 }
 
 /**
- * Packs the packages and installs them with npm into a new temporary project, together with the peer
- * dependencies at the declared ranges and the consumer files from `packaging/consumer/`. The inner
- * `@im-recent/*` dependencies resolve to the local tarballs (npm `overrides`), never to the registry.
+ * Packs the packages and installs them with npm into a new temporary project as a user following the project README
+ * does: a project that already has `effect` from a bare `npm install effect` (npm's `latest`, Effect 4), then each
+ * `npm install` line of the README's "Installing from npm" section, read from `README.md` now, with the packed
+ * tarballs in place of our package names (a `--global` line installs into a prefix inside the project). npm
+ * `overrides` point the packages' dependencies on each other at the tarballs too, never at the registry. Then the
+ * consumer files from `packaging/consumer/` and their {@link tooling}.
  *
  * @since 0.1.0
  * @category installing
  */
 export const install = async (): Promise<Installation> => {
   const directory = mkdtempSync(join(tmpdir(), "im-recent-consumer-"))
-  const tarballs = await packAll(join(directory, ".tarballs"))
-  const local = Object.fromEntries(Object.entries(tarballs).map(([name, path]) => [name, `file:${path}`]))
+  const packed = await packAll(join(directory, ".tarballs"))
+  // npm writes tarball dependencies as `file:` paths relative to the project: overrides must use the same spelling
+  const tarballs = Object.fromEntries(
+    Object.entries(packed).map(([name, path]) => [name, `./${relative(directory, path)}`])
+  ) as Record<PackageName, string>
+  const overrides = Object.fromEntries(Object.entries(tarballs).map(([name, path]) => [name, `file:${path.slice(2)}`]))
   cpSync(fileURLToPath(new URL("../consumer/", import.meta.url)), directory, { recursive: true })
   writeFileSync(
     join(directory, "package.json"),
-    `${JSON.stringify(
-      {
-        name: "im-recent-consumer",
-        private: true,
-        type: "module",
-        dependencies: { ...local, ...peers },
-        devDependencies: tooling,
-        overrides: local
-      },
-      null,
-      2
-    )}\n`
+    `${JSON.stringify({ name: "im-recent-consumer", private: true, type: "module", overrides }, null, 2)}\n`
   )
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], directory)
-  return { directory, tarballs, bin: join(directory, "node_modules", ".bin", "im-recent") }
+  const globalPrefix = join(directory, ".global")
+  const env = { npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" }
+  const npm = async (command: ReadonlyArray<string>, written: ReadonlyArray<string> = command): Promise<NpmRun> => {
+    const global = command.includes("--global") || command.includes("-g")
+    const { stderr } = await run(
+      command[0],
+      command.slice(1),
+      directory,
+      global ? { ...env, npm_config_prefix: globalPrefix } : env
+    )
+    return { command: written.join(" "), ran: command.join(" "), stderr }
+  }
+  await npm(["npm", "install", "effect"])
+  const readme = readFileSync(join(workspaceRoot, "README.md"), "utf8")
+  const readmeRuns: Array<NpmRun> = []
+  for (const command of readmeInstallCommands(readme))
+    readmeRuns.push(await npm(withTarballs(command, tarballs), command))
+  await npm(["npm", "install", "--save-dev", ...Object.entries(tooling).map(([name, range]) => `${name}@${range}`)])
+  return { directory, tarballs: packed, readmeRuns, globalPrefix, bin: join(globalPrefix, "bin", "im-recent") }
 }

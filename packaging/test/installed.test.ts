@@ -4,7 +4,14 @@ import { basename, dirname, join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
-import { type Installation, install, type PackageName, packages } from "../src/Install.js"
+import {
+  type Installation,
+  install,
+  type PackageName,
+  packages,
+  readmeInstallCommands,
+  workspaceRoot
+} from "../src/Install.js"
 
 const binaries = fileURLToPath(new URL("../node_modules/.bin/", import.meta.url))
 const publintBin = join(binaries, "publint")
@@ -95,6 +102,65 @@ describe.sequential("the published packages, installed by an app outside the wor
     if (installation !== undefined) rmSync(installation.directory, { recursive: true, force: true })
   })
 
+  describe("the README's install lines", () => {
+    it("run as written (our tarballs for our names) into a project that has effect 4, without an ERESOLVE warning", () => {
+      const written = readmeInstallCommands(readFileSync(join(workspaceRoot, "README.md"), "utf8")).map((command) =>
+        command.join(" ")
+      )
+      assert.deepStrictEqual(
+        installation.readmeRuns.map((run) => run.command),
+        written
+      )
+      assert.isTrue(
+        installation.readmeRuns.some((run) => run.command.includes("--global")),
+        "the im-recent command"
+      )
+      for (const run of installation.readmeRuns) {
+        assert.notMatch(
+          run.stderr,
+          /ERESOLVE|Could not resolve dependency|Conflicting peer|overriding peer|npm error/i,
+          `${run.ran}:\n${run.stderr}`
+        )
+      }
+      // what they installed is the Effect 3 line, whatever npm's latest tags say
+      const installed = (name: string) =>
+        JSON.parse(readFileSync(join(installation.directory, "node_modules", name, "package.json"), "utf8")).version
+      assert.match(installed("effect"), /^3\./)
+      assert.match(installed("@effect/platform"), /^0\.97\./)
+      assert.match(installed("@effect/vitest"), /^0\.30\./)
+      assert.match(installed("vitest"), /^3\./)
+    })
+
+    it("give every package from the registry a version range, in the project README and every package README", () => {
+      const project = new Map<string, string>()
+      for (const command of readmeInstallCommands(readFileSync(join(workspaceRoot, "README.md"), "utf8"))) {
+        for (const word of command.slice(2)) {
+          if (word.startsWith("-") || word.startsWith("@im-recent/")) continue
+          const at = word.lastIndexOf("@")
+          assert.isAbove(at, 0, `README.md: ${word} without a version range`)
+          project.set(word.slice(0, at), word)
+        }
+      }
+      for (const readme of Object.values(packages).map((folder) => `${folder}/README.md`)) {
+        const text = readFileSync(join(workspaceRoot, readme), "utf8")
+        const lines = text.split("\n").filter((line) => /^\s*npm (install|i) /.test(line))
+        assert.isAbove(lines.length, 0, `${readme} shows how to install`)
+        for (const line of lines) {
+          for (const word of line
+            .replace(/\s#.*$/, "")
+            .trim()
+            .split(/\s+/)
+            .slice(2)) {
+            if (word.startsWith("-") || word.startsWith("@im-recent/")) continue
+            const at = word.lastIndexOf("@")
+            assert.isAbove(at, 0, `${readme}: ${word} without a version range in "${line}"`)
+            assert.strictEqual(project.get(word.slice(0, at)), word, `${readme}: ${word} as in the project README`)
+          }
+        }
+      }
+    })
+  })
+
   describe("each tarball", () => {
     it.each(names)("%s ships built ESM with declarations and no tests, and depends on real versions", (name) => {
       const { files, manifest } = contents(installation.tarballs[name])
@@ -106,6 +172,16 @@ describe.sequential("the published packages, installed by an app outside the wor
         [],
         "no tests, build info or tsconfig"
       )
+      // links for a user who finds the package on npm, and the Node versions the project supports
+      const root = JSON.parse(readFileSync(join(workspaceRoot, "package.json"), "utf8"))
+      assert.deepStrictEqual(manifest.engines, root.engines, "engines as the project's")
+      assert.deepStrictEqual(manifest.repository, {
+        type: "git",
+        url: "git+https://github.com/im-recent/im-recent.git",
+        directory: packages[name]
+      })
+      assert.strictEqual(manifest.homepage, `https://github.com/im-recent/im-recent/tree/main/${packages[name]}#readme`)
+      assert.deepStrictEqual(manifest.bugs, { url: "https://github.com/im-recent/im-recent/issues" })
       const ranges = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies }
       for (const [dependency, range] of Object.entries(ranges)) {
         assert.notMatch(String(range), /^(workspace|catalog):/, `${dependency}: ${range}`)
@@ -159,7 +235,7 @@ describe.sequential("the published packages, installed by an app outside the wor
       const version = await exec(installation.bin, ["--version"], installation.directory)
       assertSucceeded(version, "im-recent --version")
       const manifest = JSON.parse(
-        readFileSync(join(installation.directory, "node_modules/@im-recent/cli/package.json"), "utf8")
+        readFileSync(join(installation.globalPrefix, "lib/node_modules/@im-recent/cli/package.json"), "utf8")
       )
       assert.include(version.stdout, manifest.version)
     })
