@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import initial from "./internal/migrations/0001_initial.js"
+import portals from "./internal/migrations/0002_portals.js"
 
 /**
  * The table in which applied migrations are recorded.
@@ -33,7 +34,10 @@ export const table = "im_recent_migrations"
  */
 export const migrations: ReadonlyArray<
   readonly [id: number, name: string, migration: Effect.Effect<void, SqlError, SqlClient.SqlClient>]
-> = [[1, "initial", initial]]
+> = [
+  [1, "initial", initial],
+  [2, "portals", portals]
+]
 
 /**
  * The schema version this package writes: the id of its newest migration.

@@ -4,7 +4,15 @@ import * as Effect from "effect/Effect"
 import { Migrations } from "../src/index.js"
 import { dialects, skipNote } from "./support/Databases.js"
 
-const tables = ["im_recent_token", "im_recent_snapshot", "im_recent_item", "im_recent_cursor", "im_recent_change"]
+const tables = [
+  "im_recent_token",
+  "im_recent_snapshot",
+  "im_recent_item",
+  "im_recent_cursor",
+  "im_recent_change",
+  "im_recent_portal",
+  "im_recent_portal_user"
+]
 
 const tableNames = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -22,7 +30,7 @@ for (const dialect of dialects) {
       const { layer } = dialect.fresh()
       return Effect.gen(function* () {
         const first = yield* Migrations.run
-        expect(first.map(([id]) => id)).toEqual([1])
+        expect(first.map(([id]) => id)).toEqual([1, 2])
         expect(yield* tableNames).toEqual([...tables, Migrations.table].sort())
         const second = yield* Migrations.run
         expect(second).toEqual([])
@@ -33,10 +41,10 @@ for (const dialect of dialects) {
       const { layer } = dialect.fresh()
       return Effect.gen(function* () {
         const runs = yield* Effect.all([Migrations.run, Migrations.run, Migrations.run], { concurrency: "unbounded" })
-        expect(runs.flat().map(([id]) => id)).toEqual([1])
+        expect(runs.flat().map(([id]) => id)).toEqual([1, 2])
         const sql = yield* SqlClient.SqlClient
         const recorded = yield* sql<{ id: number }>`SELECT migration_id AS id FROM ${sql(Migrations.table)}`
-        expect(recorded.map((row) => Number(row.id))).toEqual([1])
+        expect(recorded.map((row) => Number(row.id)).sort()).toEqual([1, 2])
       }).pipe(Effect.provide(layer))
     })
 
