@@ -13,11 +13,31 @@ export * as InstallEvent from "./InstallEvent.js"
 /**
  * @since 0.1.0
  */
+export * as InstallHandler from "./InstallHandler.js"
+/**
+ * @since 0.1.0
+ */
+export * as Mirror from "./Mirror.js"
+/**
+ * @since 0.1.0
+ */
+export * as MirrorServer from "./MirrorServer.js"
+/**
+ * @since 0.1.0
+ */
 export * as PortalEntity from "./PortalEntity.js"
 /**
  * @since 0.1.0
  */
 export * as PortalRegistry from "./PortalRegistry.js"
+/**
+ * @since 0.1.0
+ */
+export * as Runner from "./Runner.js"
+/**
+ * @since 0.1.0
+ */
+export * as Scheduler from "./Scheduler.js"
 /**
  * @since 0.1.0
  */
