@@ -39,6 +39,16 @@ export const Reason = Schema.Literal(
  */
 export type Reason = typeof Reason.Type
 
+const statuses: Record<Reason, number> = {
+  "not-form": 400,
+  "invalid-event": 400,
+  "too-large": 413,
+  "no-application-token": 401,
+  "application-token-mismatch": 403,
+  "member-id-mismatch": 403,
+  storage: 503
+}
+
 /**
  * An installation request refused: `reason`, the `field` at fault when there is one, a description without secrets.
  *
@@ -62,20 +72,7 @@ export class InstallRefused extends Schema.TaggedError<InstallRefused>(
    * @since 0.1.0
    */
   get status(): number {
-    switch (this.reason) {
-      case "not-form":
-      case "invalid-event":
-        return 400
-      case "too-large":
-        return 413
-      case "no-application-token":
-        return 401
-      case "application-token-mismatch":
-      case "member-id-mismatch":
-        return 403
-      case "storage":
-        return 503
-    }
+    return statuses[this.reason]
   }
 }
 
