@@ -29,9 +29,14 @@ export const start = (options: Emulator.Options = {}): Effect.Effect<Portal, nev
     )
     const service = (yield* Effect.provide(Emulator.Emulator, context)) as Emulator.Service
     const hooks = yield* Emulator.webhookUrls(service)
+    // fired employees keep their webhooks, and the portal refuses them
+    const state = yield* service.portal.state.get
+    const active = new Set(state.users.filter((user) => user.active).map((user) => user.id))
     return {
       service,
-      webhooks: hooks.filter((hook) => hook.scopes.includes("im")).map(({ userId, url }) => ({ userId, url }))
+      webhooks: hooks
+        .filter((hook) => hook.scopes.includes("im") && active.has(hook.userId))
+        .map(({ userId, url }) => ({ userId, url }))
     }
   })
 
