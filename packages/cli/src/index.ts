@@ -49,6 +49,14 @@ export * as Filters from "./Filters.js"
  */
 export * as Help from "./Help.js"
 /**
+ * @since 0.1.0
+ */
+export * as MirrorCommand from "./MirrorCommand.js"
+/**
+ * @since 0.1.0
+ */
+export * as PortalsCommand from "./PortalsCommand.js"
+/**
  * `im-recent recent`: the user's recent chats as a table, or as JSON.
  *
  * @since 0.1.0

@@ -5,7 +5,8 @@
  * - `POST /install`: the application's installation handler (`InstallHandler`);
  * - `POST /sync`: one round of every registered portal now, through the cluster (each on the runner that owns it);
  *   answers the rounds' reports when all are done;
- * - `GET /portals`: where each registered portal's entity runs and how its bucket stands (`PortalEntity.Status`).
+ * - `GET /portals`: where each registered portal's entity runs and how its bucket stands (`PortalEntity.Status`);
+ *   `runner: null` for a portal whose entity did not answer within a second (its shard is moving).
  *
  * @since 0.1.0
  */
@@ -33,7 +34,7 @@ const statuses = Effect.gen(function* () {
       client(portal.portal)
         .Status()
         .pipe(
-          Effect.timeout("5 seconds"),
+          Effect.timeout("1 second"),
           Effect.option,
           Effect.map(Option.getOrElse(() => ({ portal: portal.portal, runner: null })))
         ),

@@ -15,16 +15,21 @@ import type * as MessageStorage from "@effect/cluster/MessageStorage"
 import { RunnerAddress } from "@effect/cluster/RunnerAddress"
 import type * as Runners from "@effect/cluster/Runners"
 import type * as Sharding from "@effect/cluster/Sharding"
-import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
+import * as ShardingConfig from "@effect/cluster/ShardingConfig"
 import * as SingleRunner from "@effect/cluster/SingleRunner"
+import * as Snowflake from "@effect/cluster/Snowflake"
+import * as SqlMessageStorage from "@effect/cluster/SqlMessageStorage"
+import * as SqlRunnerStorage from "@effect/cluster/SqlRunnerStorage"
 import type * as SocketServer from "@effect/platform/SocketServer"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { ConfigError } from "effect/ConfigError"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 
 /**
@@ -97,6 +102,24 @@ export const layerSingle = (
   SingleRunner.layer({ shardingConfig: shardingConfig(options), runnerStorage: "sql" })
 
 /**
+ * Creates the cluster's tables (`cluster_*`) before the runner starts, trying again when another runner starting at
+ * the same moment creates them first: Postgres lets two concurrent `CREATE TABLE IF NOT EXISTS` of one table collide
+ * (a duplicate key in `pg_type`), which would otherwise kill the runner.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const prepareStorage: Effect.Effect<void, never, SqlClient.SqlClient> = Effect.scoped(
+  Effect.all([SqlMessageStorage.make(), SqlRunnerStorage.make({})], { discard: true })
+).pipe(
+  Effect.provide([ShardingConfig.layerDefaults, Snowflake.layerGenerator]),
+  Effect.sandbox,
+  Effect.retry({ times: 20, schedule: Schedule.jittered(Schedule.spaced("200 millis")) }),
+  Effect.unsandbox,
+  Effect.orDie
+)
+
+/**
  * A runner of a cluster: reachable by the others at `address` (`host:port`), listening there (or on `listen`, e.g.
  * `0.0.0.0:port` behind a NAT).
  *
@@ -118,7 +141,7 @@ export const layerSocket = (
       runnerAddress: Option.some(address),
       runnerListenAddress: Option.fromNullable(options?.listen)
     }
-  })
+  }).pipe(Layer.provide(Layer.effectDiscard(prepareStorage)))
 
 /**
  * A `host:port` that is not a runner address.

@@ -140,7 +140,9 @@ describe.skipIf(unavailable !== undefined)(
                 "auth[user_id]": String(portal.oauth.userId),
                 "auth[access_token]": portal.oauth.accessToken,
                 "auth[refresh_token]": portal.oauth.refreshToken,
-                "auth[expires]": String(portal.oauth.expires),
+                // about to expire: renewed at the first round, then on every round (issued pairs live 30 s, under
+                // the client's 60 s renewal margin)
+                "auth[expires]": String(Math.floor(Date.now() / 1000) + 5),
                 "auth[application_token]": `apptoken-${portal.domain}`
               })
               yield* registry.install(Either.getOrThrow(InstallEvent.parse(form, yield* DateTime.now)))

@@ -1,0 +1,89 @@
+/**
+ * `im-recent mirror`: this process becomes a runner of the mirror of every registered portal (`@im-recent/cluster`).
+ * Each portal's `Portal` entity, on exactly one runner at a time, spends that portal's request budget, renews its
+ * tokens, and keeps its users' recent lists in the database (`im_recent_item`).
+ *
+ * - `--db sqlite:<file>` (the default `sqlite:./im-recent.db`): one runner, no network, no server.
+ * - `--db postgres://…` with `--listen host:port`: a runner of the cluster of every `im-recent mirror` on that
+ *   database, reached by the others at that address; a runner that dies has its portals taken over by the others.
+ * - `--http host:port`: serves `GET /health`, `POST /install` (the application's installation handler),
+ *   `POST /sync` (one round of every portal now) and `GET /portals` (which runner has which portal).
+ *
+ * Portals installed through `POST /install` are renewed with the application given by `BITRIX24_CLIENT_ID` and
+ * `BITRIX24_CLIENT_SECRET` (and `BITRIX24_OAUTH_SERVER_URL`, default `https://oauth.bitrix.info`). Runs until Ctrl-C.
+ *
+ * @since 0.1.0
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as PortalsCommand from "./PortalsCommand.js"
+import * as WatchCommand from "./WatchCommand.js"
+
+/**
+ * The parsed flags.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Flags {
+  readonly db: string
+  readonly listen: Option.Option<string>
+  readonly http: Option.Option<string>
+  readonly interval: string
+}
+
+/**
+ * Runs the runner until interrupted.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (flags: Flags) =>
+  Effect.gen(function* () {
+    const interval = yield* WatchCommand.parseInterval(flags.interval)
+    // @im-recent/cluster, @effect/sql and the drivers: only now
+    const cluster = yield* Effect.promise(() => import("./internal/cluster.js"))
+    yield* cluster.run({
+      db: flags.db,
+      listen: Option.getOrUndefined(flags.listen),
+      http: Option.getOrUndefined(flags.http),
+      interval
+    })
+  })
+
+/**
+ * The `mirror` subcommand.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make(
+  "mirror",
+  {
+    db: PortalsCommand.db,
+    listen: Options.text("listen").pipe(
+      Options.withPseudoName("HOST:PORT"),
+      Options.withDescription(
+        "This runner's address for the other runners (required with Postgres: every process on it joins one cluster)"
+      ),
+      Options.optional
+    ),
+    http: Options.text("http").pipe(
+      Options.withPseudoName("HOST:PORT"),
+      Options.withDescription("Serve GET /health, POST /install, POST /sync and GET /portals there"),
+      Options.optional
+    ),
+    interval: Options.text("interval").pipe(
+      Options.withPseudoName("DURATION"),
+      Options.withDescription('Time between two rounds of one portal, at least 1s: 30s (the default), 5s, "2 minutes"'),
+      Options.withDefault("30s")
+    )
+  },
+  run
+).pipe(
+  Command.withDescription(
+    "Mirror every registered portal's users' recent lists into the database, as one runner of a cluster, until Ctrl-C"
+  )
+)
