@@ -60,17 +60,28 @@ const list = Command.make("list", { db }, (flags) =>
   )
 ).pipe(Command.withDescription("Print the registered portals and users, secrets masked"))
 
+const page: Help.Page = {
+  summary: "The portals and users im-recent mirror keeps",
+  usage: ["im-recent portals add [--db URL] WEBHOOK-URL", "im-recent portals list [--db URL]"],
+  sections: [
+    {
+      heading: "COMMANDS",
+      entries: [add, list].map((sub) => ({
+        term: Help.nameOf(sub.descriptor),
+        text: Help.commandPage(sub.descriptor).summary
+      }))
+    }
+  ],
+  footer: "Portals whose application is installed register themselves: POST /install of im-recent mirror --http."
+}
+
 /**
  * The `portals` subcommand; alone, it prints its help page.
  *
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make(
-  "portals",
-  {},
-  (): Effect.Effect<void> => Help.print(Help.commandPage(command.descriptor))
-).pipe(
+export const command = Command.make("portals", {}, (): Effect.Effect<void> => Help.print(page)).pipe(
   Command.withDescription("The portals and users im-recent mirror keeps (add, list)"),
   Command.withSubcommands([add, list])
 )

@@ -32,9 +32,7 @@ export const add = (url: string, webhook: string) =>
     Effect.gen(function* () {
       const registry = yield* PortalRegistry.PortalRegistry
       const user = yield* registry.addWebhook(Redacted.make(webhook.trim())).pipe(Effect.mapError(registryError))
-      yield* Console.log(
-        `registered ${PortalRegistry.describeUser(user)} of ${user.portal} in ${Database.mask(url)}`
-      )
+      yield* Console.log(`registered ${PortalRegistry.describeUser(user)} of ${user.portal} in ${Database.mask(url)}`)
     })
   )
 
@@ -45,7 +43,9 @@ export const list = (url: string) =>
       const registry = yield* PortalRegistry.PortalRegistry
       const portals = yield* registry.list.pipe(Effect.mapError(registryError))
       if (portals.length === 0) {
-        yield* Console.log(`no portals registered in ${Database.mask(url)} (im-recent portals add --db URL WEBHOOK-URL)`)
+        yield* Console.log(
+          `no portals registered in ${Database.mask(url)} (im-recent portals add --db URL WEBHOOK-URL)`
+        )
         return
       }
       for (const portal of portals) {
