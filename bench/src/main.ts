@@ -4,12 +4,13 @@
  * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
  * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
  * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
- * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`).
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `cluster`).
  *
  * @since 0.1.0
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus } from "node:os"
+import * as Cluster from "./cluster.js"
 import * as ColdStart from "./coldStart.js"
 import type * as DecodeWorker from "./decodeWorker.js"
 import * as Child from "./internal/child.js"
@@ -316,6 +317,51 @@ const coldStart = async () => {
   })
 }
 
+// --------------------------------------------------------------------------------------------------------- 7 cluster
+const cluster = async () => {
+  const config: Cluster.Config = quick
+    ? { portals: 3, usersPerPortal: 3, rounds: 1, rate: { portals: 1, users: 6, drainPerSecond: 5, seconds: 3 } }
+    : { portals: 10, usersPerPortal: 8, rounds: 3, rate: { portals: 2, users: 16, drainPerSecond: 5, seconds: 20 } }
+  const result = await Cluster.run(config, log)
+  results.cluster = result
+  if (result.skipped !== undefined) {
+    rows.push({ benchmark: "7 cluster", figure: "skipped", value: result.skipped, target: "-", verdict: "-" })
+    return
+  }
+  const one = result.scaling[0]!.usersPerSecond.median
+  for (const scaling of result.scaling) {
+    rows.push({
+      benchmark: `7 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
+      figure: "users mirrored per second (one round of all)",
+      value: `${scaling.usersPerSecond.median.toFixed(1)} ${range(scaling.usersPerSecond, 1)} (${times(scaling.usersPerSecond.median / one)} of 1 runner)`,
+      target: "report",
+      verdict: "report"
+    })
+    rows.push({
+      benchmark: `7 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
+      figure: "CPU s/s: runners, postgres, emulators",
+      value: `${scaling.cpu.runners.toFixed(2)}, ${scaling.cpu.postgres.toFixed(2)}, ${scaling.cpu.emulators.toFixed(2)} (of ${cpus().length} cores)`,
+      target: "report",
+      verdict: "report"
+    })
+  }
+  const ratios = result.rate.map((portal) => portal.ratio)
+  rows.push({
+    benchmark: `7 cluster request rate (${result.drainPerSecond}/s allowed)`,
+    figure: "per-portal request rate / allowance, work queued",
+    value: `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} (${result.rate.map((portal) => portal.requests).join(", ")} requests)`,
+    target: ">= 0.95, <= 1.00",
+    verdict: verdict(Math.min(...ratios) >= 0.95 && Math.max(...ratios) <= 1)
+  })
+  rows.push({
+    benchmark: `7 cluster request rate (${result.drainPerSecond}/s allowed)`,
+    figure: "QUERY_LIMIT_EXCEEDED answers",
+    value: String(result.queryLimitExceeded),
+    target: "0",
+    verdict: result.queryLimitExceeded === 0 ? (quick ? "-" : "met") : "MISSED"
+  })
+}
+
 const started = Date.now()
 for (const [name, run] of [
   ["decode", decode],
@@ -323,7 +369,8 @@ for (const [name, run] of [
   ["throughput", throughput],
   ["ratelimit", rateLimit],
   ["memory", memory],
-  ["coldstart", coldStart]
+  ["coldstart", coldStart],
+  ["cluster", cluster]
 ] as const) {
   if (enabled(name)) await run()
 }
