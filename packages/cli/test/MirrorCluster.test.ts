@@ -25,6 +25,14 @@ const freePort = (): Promise<number> =>
     })
   })
 
+/** What the runner's routes answer, as far as the test reads it. */
+interface Answer {
+  readonly status?: string
+  readonly reports: ReadonlyArray<{ portal: string; users: ReadonlyArray<{ userId: number; error?: string }> }>
+  readonly portals: ReadonlyArray<{ portal: string; runner: string | null }>
+  readonly [key: string]: unknown
+}
+
 const finished = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const run = yield* cli(args)
@@ -73,16 +81,16 @@ describe("im-recent portals and mirror (one runner on SQLite)", () => {
         const call = (path: string, init?: RequestInit) =>
           Effect.promise(async () => {
             const response = await fetch(`http://${http}${path}`, init)
-            return { status: response.status, body: (await response.json()) as any }
+            return { status: response.status, body: (await response.json()) as Answer }
           })
         expect((yield* call("/health")).body).toEqual({ status: "ok" })
         const sync = yield* call("/sync", { method: "POST" })
         expect(sync.status).toBe(200)
         expect(sync.body.reports).toHaveLength(1)
-        expect(sync.body.reports[0].portal).toBe(domain)
-        expect(
-          sync.body.reports[0].users.map((user: { userId: number; error?: string }) => [user.userId, user.error])
-        ).toEqual(hooks.map((hook) => [hook.userId, undefined]))
+        expect(sync.body.reports[0]!.portal).toBe(domain)
+        expect(sync.body.reports[0]!.users.map((user) => [user.userId, user.error])).toEqual(
+          hooks.map((hook) => [hook.userId, undefined])
+        )
         const portals = yield* call("/portals")
         expect(portals.body.portals).toMatchObject([{ portal: domain, runner: "localhost:34431" }])
         const install = yield* call("/install", {
