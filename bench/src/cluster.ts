@@ -2,8 +2,8 @@
  * The mirror as a cluster (`@im-recent/cluster`): `im-recent mirror` runner processes on one Postgres (a throwaway
  * server), emulated portals in this process, counted at their HTTP boundary.
  *
- * 1. **Users per second with 1, 2 and 3 runners.** Portals with the rate limit off, so that what the runners (and the
- *    machine) can do is what is measured. For each runner count, in alternation from round to round: the runners
+ * 1. **Users per second with 1, 2 and 3 runners.** Portals with the rate limit off (and the runners told so:
+ *    `BITRIX24_RATE_LIMIT=100000/100000`), so that what the runners (and the machine) can do is what is measured. For each runner count, in alternation from round to round: the runners
  *    started on the same database, every portal's entity placed, a warm-up round, then one round of every registered
  *    user (`POST /sync`: every portal at once, each on the runner that owns it) timed. The CPU time of the runners,
  *    of Postgres and of this process (the emulators) over the timed round says what saturates.
@@ -148,20 +148,26 @@ const postgresPids = (): ReadonlyArray<number> =>
 
 const cpuOfAll = (pids: ReadonlyArray<number>) => pids.reduce((sum, pid) => sum + cpuOf(pid), 0)
 
+/** CPU seconds of every Postgres process by pid: backends come and go, so a delta is taken per pid. */
+const postgresCpu = (): ReadonlyMap<number, number> => new Map(postgresPids().map((pid) => [pid, cpuOf(pid)]))
+
+const postgresSince = (before: ReadonlyMap<number, number>): number =>
+  [...postgresCpu()].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0)
+
 /** Descendants too: the runner is `node --import tsx`, one process. */
 interface Runner {
   readonly child: ChildProcess
   readonly http: string
 }
 
-const startRunner = async (db: string, log: string): Promise<Runner> => {
+const startRunner = async (db: string, log: string, rateLimit: string): Promise<Runner> => {
   const listen = `127.0.0.1:${await freePort()}`
   const http = `127.0.0.1:${await freePort()}`
   const out = openSync(log, "a")
   const child = spawn(
     process.execPath,
     ["--import", "tsx", cliBin, "mirror", "--db", db, "--listen", listen, "--http", http, "--interval", "1h"],
-    { cwd: cliDir, stdio: ["ignore", out, out] }
+    { cwd: cliDir, stdio: ["ignore", out, out], env: { ...process.env, BITRIX24_RATE_LIMIT: rateLimit } }
   )
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.exitCode !== null) throw new Error(`a runner exited (${child.exitCode}): see ${log}`)
@@ -264,13 +270,12 @@ export const run = async (config: Config, log: (message: string) => void): Promi
       for (const count of order) {
         const runners: Array<Runner> = []
         try {
-          for (let i = 0; i < count; i++) runners.push(await startRunner(db, logFile))
+          for (let i = 0; i < count; i++) runners.push(await startRunner(db, logFile, "100000/100000"))
           await placed(runners[0]!, portals.length)
           await round(runners[0]!, users)
-          const pg = postgresPids()
           const before = {
             runners: cpuOfAll(runners.map((runner) => runner.child.pid!)),
-            postgres: cpuOfAll(pg),
+            postgres: postgresCpu(),
             emulators: process.cpuUsage()
           }
           const start = performance.now()
@@ -280,7 +285,7 @@ export const run = async (config: Config, log: (message: string) => void): Promi
           samples.get(count)!.push(users / seconds)
           cpu.get(count)!.push({
             runners: (cpuOfAll(runners.map((runner) => runner.child.pid!)) - before.runners) / seconds,
-            postgres: (cpuOfAll(pg) - before.postgres) / seconds,
+            postgres: postgresSince(before.postgres) / seconds,
             emulators: (emulators.user + emulators.system) / 1e6 / seconds
           })
           log(`cluster: ${count} runner(s): ${(users / seconds).toFixed(1)} users/s`)
@@ -300,11 +305,12 @@ export const run = async (config: Config, log: (message: string) => void): Promi
       }
     }))
 
-    // 2. the request rate against the allowance
+    // 2. the request rate against the allowance: the runners are told the portals' own limit
+    const burst = 10
     const limited = await Effect.runPromise(
       Effect.forEach(
         Array.from({ length: config.rate.portals }, (_, i) => 100 + i),
-        (seed) => startPortal(seed, config.rate.users, { burst: 10, drainPerSecond: config.rate.drainPerSecond })
+        (seed) => startPortal(seed, config.rate.users, { burst, drainPerSecond: config.rate.drainPerSecond })
       ).pipe(Scope.extend(scope))
     )
     const rateDb = server.createDatabase("rate")
@@ -313,7 +319,7 @@ export const run = async (config: Config, log: (message: string) => void): Promi
     log(
       `cluster: request rate, ${limited.length} portals at ${config.rate.drainPerSecond}/s, ${config.rate.seconds} s of queued rounds`
     )
-    const runner = await startRunner(rateDb, logFile)
+    const runner = await startRunner(rateDb, logFile, `${burst}/${config.rate.drainPerSecond}`)
     try {
       const until = performance.now() + config.rate.seconds * 1000
       while (performance.now() < until) await round(runner, limitedUsers)

@@ -10,7 +10,9 @@
  *   `POST /sync` (one round of every portal now) and `GET /portals` (which runner has which portal).
  *
  * Portals installed through `POST /install` are renewed with the application given by `BITRIX24_CLIENT_ID` and
- * `BITRIX24_CLIENT_SECRET` (and `BITRIX24_OAUTH_SERVER_URL`, default `https://oauth.bitrix.info`). Runs until Ctrl-C.
+ * `BITRIX24_CLIENT_SECRET` (and `BITRIX24_OAUTH_SERVER_URL`, default `https://oauth.bitrix.info`). Every portal's
+ * allowance is `BITRIX24_RATE_LIMIT` (`standard`, 50 then 2 a second, by default; `enterprise`; `<burst>/<per second>`).
+ * Runs until Ctrl-C.
  *
  * @since 0.1.0
  */

@@ -2,6 +2,7 @@
  * What `im-recent mirror` runs, loaded by `MirrorCommand` with a dynamic import: `@im-recent/cluster`, `@effect/cluster`
  * and `@effect/sql` (and through `Database.layer` the driver) are read only by this command.
  */
+import { Bitrix24 } from "@im-recent/client"
 import { Mirror, Runner } from "@im-recent/cluster"
 import { Database } from "@im-recent/sql"
 import * as Config from "effect/Config"
@@ -50,12 +51,16 @@ export const run = (options: Options) =>
     const app = yield* application.pipe(
       Effect.mapError(() => CliError.usage("BITRIX24_CLIENT_ID and BITRIX24_CLIENT_SECRET: both, or neither"))
     )
+    // BITRIX24_RATE_LIMIT (standard, enterprise, <burst>/<per second>), BITRIX24_RETRY_TIMES, …: as for one portal
+    const knobs = yield* Bitrix24.optionsConfig.pipe(Effect.mapError(CliError.fromConfigError))
     const mirror = Mirror.layer({
       db: options.db,
       listen,
       http: http === undefined ? undefined : { host: http.host, port: http.port },
       interval: options.interval,
-      application: Option.getOrUndefined(app)
+      application: Option.getOrUndefined(app),
+      rateLimit: knobs.rateLimit,
+      retry: knobs.retry
     }).pipe(Layer.mapError(failure))
     yield* Effect.scoped(
       Effect.gen(function* () {
