@@ -9,8 +9,9 @@
  *    of Postgres and of this process (the emulators) over the timed round says what saturates.
  * 2. **Request rate against the allowance while work is queued.** One runner, portals whose leaky bucket lets
  *    `drainPerSecond` requests a second through after the burst; rounds sent back to back for a while; the rate the
- *    server saw per portal (requests after the first, over the time from the first to the last) against
- *    `drainPerSecond`, and the server's `QUERY_LIMIT_EXCEEDED` answers. The entity marks its bucket full when it starts
+ *    server saw per portal (n requests over the time from the first to the last plus the one drain interval before the
+ *    first: a bucket marked full lets n requests through in n intervals) against `drainPerSecond`, and the server's
+ *    `QUERY_LIMIT_EXCEEDED` answers (any request over the allowance would get one). The entity marks its bucket full when it starts
  *    (it cannot know what the previous owner spent), so it runs at the drain rate from its first request.
  *
  * @since 0.1.0
@@ -329,7 +330,9 @@ export const run = async (config: Config, log: (message: string) => void): Promi
     const rate = limited.map((portal) => {
       const first = portal.requests[0]!
       const last = portal.requests[portal.requests.length - 1]!
-      const perSecond = (portal.requests.length - 1) / ((last - first) / 1000)
+      // the entity starts with its bucket marked full: its first request is one drain interval in, and n requests
+      // take n intervals
+      const perSecond = portal.requests.length / ((last - first) / 1000 + 1 / config.rate.drainPerSecond)
       return { portal: portal.domain, requests: portal.requests.length, ratio: perSecond / config.rate.drainPerSecond }
     })
     return {

@@ -52,7 +52,9 @@ export const UserOutcome = Schema.Struct({
   kind: Schema.optional(Schema.Literal("full", "delta")),
   items: Schema.optional(Schema.Number),
   changed: Schema.optional(Schema.Number),
-  error: Schema.optional(Schema.String)
+  error: Schema.optional(Schema.String),
+  /** How long the step took (ms), the wait for the portal's bucket included. */
+  ms: Schema.Number
 })
 
 /**
@@ -65,7 +67,9 @@ export class SyncReport extends Schema.Class<SyncReport>("@im-recent/cluster/Por
   portal: Schema.String,
   /** The runner that hosts the entity (`host:port`). */
   runner: Schema.String,
-  users: Schema.Array(UserOutcome)
+  users: Schema.Array(UserOutcome),
+  /** How long the round took (ms). */
+  ms: Schema.Number
 }) {}
 
 /**
@@ -251,17 +255,20 @@ export const layer = (options: Options = {}) =>
       const syncUser = (found: Registered, user: User) =>
         Effect.flatMap(mirrorOf(found, user), (mirror) => mirror.sync).pipe(
           Effect.exit,
-          Effect.map(
-            Exit.match({
+          Effect.timed,
+          Effect.map(([elapsed, exit]) => {
+            const ms = Math.round(Duration.toMillis(elapsed))
+            return Exit.match(exit, {
               onSuccess: (synced) => ({
                 userId: user.userId,
                 kind: synced.kind,
                 items: synced.items,
-                changed: synced.changed
+                changed: synced.changed,
+                ms
               }),
-              onFailure: (cause) => ({ userId: user.userId, error: describeError(Cause.squash(cause)) })
+              onFailure: (cause) => ({ userId: user.userId, error: describeError(Cause.squash(cause)), ms })
             })
-          )
+          })
         )
 
       return Portal.of({
@@ -270,10 +277,12 @@ export const layer = (options: Options = {}) =>
             Effect.gen(function* () {
               const found = yield* registry.get(portal).pipe(Effect.orDie)
               if (Option.isNone(found)) return yield* new UnknownPortal({ portal })
-              const users = yield* Effect.forEach(found.value.users, (user) => syncUser(found.value, user), {
-                concurrency: options.concurrency ?? 4
-              })
-              return new SyncReport({ portal, runner, users })
+              const [elapsed, users] = yield* Effect.timed(
+                Effect.forEach(found.value.users, (user) => syncUser(found.value, user), {
+                  concurrency: options.concurrency ?? 4
+                })
+              )
+              return new SyncReport({ portal, runner, users, ms: Math.round(Duration.toMillis(elapsed)) })
             })
           ),
         Status: () =>
