@@ -4,8 +4,9 @@
  *
  * 1. **Users per second with 1, 2 and 3 runners.** Portals with the rate limit off (and the runners told so:
  *    `BITRIX24_RATE_LIMIT=100000/100000`), so that what the runners (and the machine) can do is what is measured. For each runner count, in alternation from round to round: the runners
- *    started on the same database, every portal's entity placed, a warm-up round, then one round of every registered
- *    user (`POST /sync`: every portal at once, each on the runner that owns it) timed. The CPU time of the runners,
+ *    started on the same database, every portal's entity placed and the placement settled (spread over all the
+ *    runners, unchanged for 3 s), a warm-up round, then one round of every registered user (`POST /sync`: every
+ *    portal at once, each on the runner that owns it) timed. The CPU time of the runners,
  *    of Postgres and of this process (the emulators) over the timed round says what saturates.
  * 2. **Request rate against the allowance while work is queued.** One runner, portals whose leaky bucket lets
  *    `drainPerSecond` requests a second through after the burst; rounds sent back to back for a while; the rate the
@@ -217,15 +218,30 @@ const round = async (runner: Runner, expectUsers: number) => {
   }
 }
 
-const placed = async (runner: Runner, portals: number) => {
-  for (let attempt = 0; attempt < 600; attempt++) {
+/**
+ * Waits until every portal's entity answers from one of the `runners` runners and the placement stayed the same over
+ * three polls a second apart: a runner that joins takes shards from the others, and the entities that move start
+ * anew (a full load), which must not fall into the timed round.
+ */
+const placed = async (runner: Runner, portals: number, runners: number) => {
+  let previous = ""
+  let stable = 0
+  for (let attempt = 0; attempt < 300; attempt++) {
     const { portals: statuses } = (await json(`http://${runner.http}/portals`)) as {
-      portals: ReadonlyArray<{ runner: string | null }>
+      portals: ReadonlyArray<{ portal: string; runner: string | null }>
     }
-    if (statuses.length === portals && statuses.every((status) => status.runner !== null)) return
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    const placement = JSON.stringify(statuses.map((status) => [status.portal, status.runner]))
+    const spread = new Set(statuses.map((status) => status.runner)).size
+    const complete =
+      statuses.length === portals &&
+      statuses.every((status) => status.runner !== null) &&
+      spread === Math.min(runners, portals)
+    stable = complete && placement === previous ? stable + 1 : 0
+    if (stable >= 3) return
+    previous = placement
+    await new Promise((resolve) => setTimeout(resolve, 1000))
   }
-  throw new Error("the portals' entities were never all placed")
+  throw new Error("the portals' entities never settled on the runners")
 }
 
 const register = (db: string, portals: ReadonlyArray<Portal>) =>
@@ -272,7 +288,7 @@ export const run = async (config: Config, log: (message: string) => void): Promi
         const runners: Array<Runner> = []
         try {
           for (let i = 0; i < count; i++) runners.push(await startRunner(db, logFile, "100000/100000"))
-          await placed(runners[0]!, portals.length)
+          await placed(runners[0]!, portals.length, count)
           await round(runners[0]!, users)
           const before = {
             runners: cpuOfAll(runners.map((runner) => runner.child.pid!)),
