@@ -10,9 +10,9 @@
  *    of Postgres and of this process (the emulators) over the timed round says what saturates.
  * 2. **Request rate against the allowance while work is queued.** One runner, portals whose leaky bucket lets
  *    `drainPerSecond` requests a second through after the burst; rounds sent back to back for a while; the rate the
- *    server saw per portal (n requests over the time from the first to the last plus the one drain interval before the
- *    first: a bucket marked full lets n requests through in n intervals) against `drainPerSecond`, and the server's
- *    `QUERY_LIMIT_EXCEEDED` answers (any request over the allowance would get one). The entity marks its bucket full when it starts
+ *    server saw per portal (the least-squares slope of arrival time over request number) against `drainPerSecond`, and
+ *    the server's `QUERY_LIMIT_EXCEEDED` answers: the emulator runs the server's leaky bucket with that allowance, so
+ *    any request above it would have been refused. The entity marks its bucket full when it starts
  *    (it cannot know what the previous owner spent), so it runs at the drain rate from its first request.
  *
  * @since 0.1.0
@@ -344,12 +344,19 @@ export const run = async (config: Config, log: (message: string) => void): Promi
       await stopRunners([runner])
     }
     const rate = limited.map((portal) => {
-      const first = portal.requests[0]!
-      const last = portal.requests[portal.requests.length - 1]!
-      // the entity starts with its bucket marked full: its first request is one drain interval in, and n requests
-      // take n intervals
-      const perSecond = portal.requests.length / ((last - first) / 1000 + 1 / config.rate.drainPerSecond)
-      return { portal: portal.domain, requests: portal.requests.length, ratio: perSecond / config.rate.drainPerSecond }
+      // the sustained rate: the least-squares slope of arrival time over request number (a first request that
+      // arrives late, on a new connection, would make first-to-last spans read high)
+      const n = portal.requests.length
+      const meanIndex = (n - 1) / 2
+      const meanTime = portal.requests.reduce((sum, t) => sum + t, 0) / n
+      let covariance = 0
+      let variance = 0
+      portal.requests.forEach((t, i) => {
+        covariance += (i - meanIndex) * (t - meanTime)
+        variance += (i - meanIndex) ** 2
+      })
+      const perSecond = 1000 / (covariance / variance)
+      return { portal: portal.domain, requests: n, ratio: perSecond / config.rate.drainPerSecond }
     })
     return {
       users,
