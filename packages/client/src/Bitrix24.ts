@@ -263,15 +263,26 @@ export const make = (
       const idempotent = callOptions?.idempotent ?? true
       let attemptNo = 0
       const onRetry = options?.onRetry
-      return yield* Effect.suspend(() => attempt(ctx, params, schema, ++attemptNo)).pipe(
-        // `while` is asked only once the schedule allows another attempt
-        Effect.retry({
-          schedule,
-          while: (error) =>
-            isRetryable(error, idempotent) &&
-            (onRetry === undefined || Effect.as(onRetry({ method, attempt: attemptNo, error }), true))
-        })
-      )
+      const once = Effect.suspend(() => attempt(ctx, params, schema, ++attemptNo))
+      // The schedule is set up only after a first failure (most calls succeed at once): it is then driven by a copy of
+      // the call whose first run fails with that error again, so it sees the same failures at the same instants.
+      return yield* Effect.catchAll(once, (first) => {
+        let replay: Bitrix24Error | undefined = first
+        return Effect.suspend(() => {
+          if (replay === undefined) return once
+          const error = replay
+          replay = undefined
+          return Effect.fail(error)
+        }).pipe(
+          // `while` is asked only once the schedule allows another attempt
+          Effect.retry({
+            schedule,
+            while: (error) =>
+              isRetryable(error, idempotent) &&
+              (onRetry === undefined || Effect.as(onRetry({ method, attempt: attemptNo, error }), true))
+          })
+        )
+      })
     })
 
     return Bitrix24.of({
