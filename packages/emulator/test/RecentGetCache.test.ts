@@ -21,8 +21,17 @@ import { utc } from "./support.js"
 const now = utc("2026-03-01T09:00:00Z")
 const DAY = 86_400_000
 
-const write = FastCheck.record({
-  kind: FastCheck.constantFrom("pin", "unpin", "unread", "read", "hide", "message", "edit", "mute", "leave"),
+const writeKinds = ["pin", "unpin", "unread", "read", "hide", "message", "edit", "mute", "leave"] as const
+
+interface Write {
+  readonly kind: (typeof writeKinds)[number]
+  readonly userId: number
+  readonly target: number
+  readonly chat: boolean
+}
+
+const write: FastCheck.Arbitrary<Write> = FastCheck.record({
+  kind: FastCheck.constantFrom(...writeKinds),
   userId: FastCheck.integer({ min: 1, max: 6 }),
   target: FastCheck.integer({ min: 1, max: 40 }),
   chat: FastCheck.boolean()
@@ -44,12 +53,7 @@ const read = FastCheck.record({
   later: FastCheck.integer({ min: 0, max: 20 * DAY })
 })
 
-const apply = (
-  state: PortalState.PortalState,
-  step: FastCheck.RecordValue<{ kind: string; userId: number; target: number; chat: boolean }>,
-  at: DateTime.Utc,
-  i: number
-): PortalState.PortalState => {
+const apply = (state: PortalState.PortalState, step: Write, at: DateTime.Utc, i: number): PortalState.PortalState => {
   const DIALOG_ID = step.chat ? `chat${step.target}` : String(step.target)
   const outcome =
     step.kind === "pin"
@@ -109,7 +113,15 @@ describe("im.recent.get answers shared between reads", () => {
   )
 
   it("a repeated read of an unchanged state returns the same answer, and a write makes a new one", () => {
-    let state = Generator.generate({ seed: 3, users: 6, chats: 8, messages: { perChat: 2 }, locale: "en", now })
+    let state = Generator.generate({
+      seed: 3,
+      users: 6,
+      chats: 8,
+      messages: { perChat: 2 },
+      locale: "en",
+      now,
+      timeZone: "UTC"
+    })
     const first = RecentGet.shared(state, 1, now, {})
     assert.strictEqual(RecentGet.shared(state, 1, DateTime.unsafeMake(now.epochMillis + 1000), {}), first)
     const target = first.find((item) => item.type === "user")!
@@ -122,7 +134,15 @@ describe("im.recent.get answers shared between reads", () => {
   })
 
   it("a large shared answer is sent as a chunk of its own, not copied into each body", () => {
-    const state = Generator.generate({ seed: 3, users: 30, chats: 80, messages: { perChat: 2 }, locale: "ru", now })
+    const state = Generator.generate({
+      seed: 3,
+      users: 30,
+      chats: 80,
+      messages: { perChat: 2 },
+      locale: "ru",
+      now,
+      timeZone: "Europe/Moscow"
+    })
     const shared = RecentGet.shared(state, 1, now, {})
     const first = JsonBytes.encodeChunks(successBody(shared, { start: 1 }))
     const second = JsonBytes.encodeChunks(successBody(shared, { start: 2 }))
