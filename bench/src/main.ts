@@ -115,13 +115,14 @@ const roundtrip = async () => {
       ] as const) {
         const ratio = versus(client, "raw")
         entry[`${client}VsRaw`] = rounded(ratio)
-        const judged = !tls && client === "oursUndici"
+        // over http: ours on undici within 1.10x of the raw call, on the default FetchHttpClient within 1.20x
+        const limit = tls ? undefined : client === "oursUndici" ? 1.1 : 1.2
         rows.push({
           benchmark,
           figure: `${label} / (fetch + JSON.parse)`,
           value: `${times(ratio.median)} ${range(ratio)}`,
-          target: judged ? "<= 1.25x" : "reference",
-          verdict: judged ? verdict(ratio.median <= 1.25) : "report"
+          target: limit === undefined ? "reference" : `<= ${times(limit)}`,
+          verdict: limit === undefined ? "report" : verdict(ratio.median <= limit)
         })
       }
       if (samples.sdk !== undefined) {
@@ -135,8 +136,8 @@ const roundtrip = async () => {
             benchmark,
             figure: `${label} / b24jssdk call`,
             value: `${times(ratio.median)} ${range(ratio)}`,
-            target: client === "oursUndici" ? "< 1.00x (faster)" : "reference",
-            verdict: client === "oursUndici" ? verdict(ratio.median < 1) : "report"
+            target: client === "oursUndici" ? "<= 0.90x" : "reference",
+            verdict: client === "oursUndici" ? verdict(ratio.median <= 0.9) : "report"
           })
         }
         const sdkVsRaw = versus("sdk", "raw")
@@ -174,14 +175,14 @@ const throughput = async () => {
     emulatorRps: rounded(summarize(result.emulator), 0),
     plainRps: rounded(summarize(result.plain), 0),
     ratio: rounded(ratio),
-    target: 0.5
+    target: 0.7
   }
   rows.push({
     benchmark: `3 emulator throughput (${result.rows} rows, 200 in window)`,
     figure: "emulator req/s / plain node:http req/s",
     value: `${ratio.median.toFixed(2)} ${range(ratio)} (${Math.round(summarize(result.emulator).median)} / ${Math.round(summarize(result.plain).median)})`,
-    target: ">= 0.50",
-    verdict: verdict(ratio.median >= 0.5)
+    target: ">= 0.70",
+    verdict: verdict(ratio.median >= 0.7)
   })
 }
 
@@ -223,14 +224,14 @@ const rateLimit = async () => {
       failures: result.failures,
       serverResponses: stats.responses,
       serverQueryLimitExceeded: refused,
-      target: 0.95
+      target: 0.98
     }
     rows.push({
       benchmark: `4 rate limit (${calls} calls, ${burst} burst, ${drainPerSecond}/s)`,
       figure: `theoretical ${theoretical} s / achieved`,
       value: `${ratio.toFixed(3)} (${result.seconds.toFixed(2)} s)`,
-      target: ">= 0.95",
-      verdict: verdict(ratio >= 0.95)
+      target: ">= 0.98",
+      verdict: verdict(ratio >= 0.98)
     })
     rows.push({
       benchmark: `4 rate limit (${calls} calls, ${burst} burst, ${drainPerSecond}/s)`,
