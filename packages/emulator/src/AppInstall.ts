@@ -210,9 +210,9 @@ export const deliver = (
 
     const attempt: Effect.Effect<number, AttemptFailure> = Effect.gen(function* () {
       yield* Ref.update(attempts, (n) => n + 1)
-      const body = new URLSearchParams(Option.getOrElse(yield* fields(service, options), () => form.value) as Array<
-        [string, string]
-      >).toString()
+      const body = new URLSearchParams(
+        Option.getOrElse(yield* fields(service, options), () => form.value) as Array<[string, string]>
+      ).toString()
       const status = yield* Effect.tryPromise({
         try: async (signal) => {
           const response = await fetch(url, {

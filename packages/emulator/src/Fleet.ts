@@ -254,7 +254,8 @@ export const make = (options: Options): Effect.Effect<Service, Emulator.OptionsE
     for (let index = 0; index < options.portals; index++) {
       yield* Emulator.validate(portalOptions(options, index)).pipe(
         Effect.mapError(
-          (error) => new Emulator.OptionsError({ problems: error.problems.map((problem) => `portal ${index}: ${problem}`) })
+          (error) =>
+            new Emulator.OptionsError({ problems: error.problems.map((problem) => `portal ${index}: ${problem}`) })
         )
       )
     }

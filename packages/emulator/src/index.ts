@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-export * as AppInstall from "./AppInstall.js"
+
 /**
  * The methods that change a portal: `im.recent.pin`, `im.recent.unread`, `im.recent.hide`, `im.message.add` and
  * `im.dialog.read`, as pure functions of a state.
@@ -12,6 +12,7 @@ export * as AppInstall from "./AppInstall.js"
  * @since 0.1.0
  */
 export * as Actions from "./Actions.js"
+export * as AppInstall from "./AppInstall.js"
 /**
  * Chat membership: `im.chat.add`, `im.chat.leave` and `im.chat.mute`.
  *
