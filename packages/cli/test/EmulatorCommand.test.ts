@@ -367,6 +367,8 @@ const flags = (overrides: Partial<EmulatorCommand.Flags> = {}): EmulatorCommand.
   cert: Option.none(),
   key: Option.none(),
   appUrl: Option.none(),
+  portals: Option.none(),
+  installTo: Option.none(),
   ...overrides
 })
 
