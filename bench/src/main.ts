@@ -4,7 +4,7 @@
  * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
  * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
  * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
- * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`).
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `fleet`).
  *
  * @since 0.1.0
  */
@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus } from "node:os"
 import * as ColdStart from "./coldStart.js"
 import type * as DecodeWorker from "./decodeWorker.js"
+import * as FleetStart from "./fleetStart.js"
 import * as Child from "./internal/child.js"
 import { round, rounded, summarize } from "./internal/stats.js"
 import type * as MemoryWorker from "./memoryWorker.js"
@@ -317,6 +318,41 @@ const coldStart = async () => {
   })
 }
 
+// ----------------------------------------------------------------------------------------------------- 7 fleet start
+const fleetStart = async () => {
+  const config: FleetStart.Config = quick
+    ? { rounds: 2, warmup: 1, sizes: [3] }
+    : { rounds: 7, warmup: 1, sizes: [10, 50] }
+  log(`fleet start: ${config.rounds} rounds, --portals ${config.sizes.join(" and ")} next to one portal`)
+  const result = await FleetStart.run(config)
+  results.fleetStart = {
+    singleHandshakeMs: rounded(result.single),
+    fleets: result.fleets.map((fleet) => ({
+      portals: fleet.portals,
+      handshakeMs: rounded(fleet.handshake),
+      overSingle: rounded(fleet.overSingle),
+      perExtraPortalMs: rounded(fleet.perExtraPortal)
+    }))
+  }
+  const ms = (summary: { readonly median: number }) => `${Math.round(summary.median)} ms`
+  for (const fleet of result.fleets) {
+    rows.push({
+      benchmark: `7 fleet start (--portals ${fleet.portals})`,
+      figure: "to its handshake / one portal's",
+      value: `${times(fleet.overSingle.median)} ${range(fleet.overSingle)} (${ms(fleet.handshake)} / ${ms(result.single)})`,
+      target: "report",
+      verdict: "report"
+    })
+    rows.push({
+      benchmark: `7 fleet start (--portals ${fleet.portals})`,
+      figure: "each portal after the first adds",
+      value: `${ms(fleet.perExtraPortal)} ${range(fleet.perExtraPortal, 0)}`,
+      target: "report",
+      verdict: "report"
+    })
+  }
+}
+
 const started = Date.now()
 for (const [name, run] of [
   ["decode", decode],
@@ -324,7 +360,8 @@ for (const [name, run] of [
   ["throughput", throughput],
   ["ratelimit", rateLimit],
   ["memory", memory],
-  ["coldstart", coldStart]
+  ["coldstart", coldStart],
+  ["fleet", fleetStart]
 ] as const) {
   if (enabled(name)) await run()
 }
