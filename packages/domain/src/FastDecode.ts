@@ -255,8 +255,8 @@ const generateStruct = (ast: AST.TypeLiteral, mode: Mode): Fast => {
     const args = signatures.map((_, i) => `v${i}`).join(", ")
     lines.push(
       optional.length === 0
-        ? `return { ${signatures.map((_, i) => `${keys[i]}: v${i}`).join(", ")} }`
-        : `return (builders[mask] ?? builderFor(mask))(${args})`
+        ? `return new (builders[0] ?? builderFor(0))(${args})`
+        : `return new (builders[mask] ?? builderFor(mask))(${args})`
     )
   } else {
     lines.push("const output = {}")
@@ -275,16 +275,19 @@ const generateStruct = (ast: AST.TypeLiteral, mode: Mode): Fast => {
     !signatures[i]!.isOptional || (mask & (1 << optional.indexOf(i))) !== 0
   const builderFor = (mask: number): ((...values: Array<unknown>) => object) => {
     if (builderCount >= MAX_BUILDERS) {
-      // past the cap, an object built property by property (same keys, same order)
-      return (...values) => {
+      // past the cap, an object built property by property (same keys, same order); called with `new`, so a
+      // function (whose returned object `new` gives back), not an arrow
+      return function (...values: Array<unknown>) {
         const output: Record<string, unknown> = {}
         for (let i = 0; i < signatures.length; i++)
           if (present(mask, i)) output[signatures[i]!.name as string] = values[i]
         return output
       }
     }
-    const fields = signatures.flatMap((_, i) => (present(mask, i) ? [`${keys[i]}: v${i}`] : []))
-    const builder = new Function(params, `return { ${fields.join(", ")} }`) as (...values: Array<unknown>) => object
+    const fields = signatures.flatMap((_, i) => (present(mask, i) ? [`this[${keys[i]}] = v${i}`] : []))
+    const builder = new Function(params, fields.join("\n")) as (...values: Array<unknown>) => object
+    // a plain object, like a literal's, without a literal's allocation site (see the module's notes on pretenuring)
+    builder.prototype = Object.prototype
     builders[mask] = builder
     builderCount++
     return builder
