@@ -29,11 +29,9 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Arguments from "./Arguments.js"
 import * as CliError from "./CliError.js"
-import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as Help from "./Help.js"
+import * as CommandLine from "./internal/commandLine.js"
 import * as HelpDoc from "./internal/helpDoc.js"
-import * as RecentCommand from "./RecentCommand.js"
-import * as WatchCommand from "./WatchCommand.js"
 
 /**
  * The version `--version` prints.
@@ -43,7 +41,7 @@ import * as WatchCommand from "./WatchCommand.js"
  */
 export const version = "0.1.0"
 
-const subcommands = [RecentCommand.command, WatchCommand.command, EmulatorCommand.command] as const
+const subcommands = [CommandLine.recent, CommandLine.watch, CommandLine.emulator] as const
 
 /** The help page for `path` (`[]`: the root page). */
 const helpPage = (path: ReadonlyArray<string>): Help.Page => {

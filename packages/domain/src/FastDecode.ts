@@ -277,7 +277,7 @@ const generateStruct = (ast: AST.TypeLiteral, mode: Mode): Fast => {
     if (builderCount >= MAX_BUILDERS) {
       // past the cap, an object built property by property (same keys, same order); called with `new`, so a
       // function (whose returned object `new` gives back), not an arrow
-      return function (...values: Array<unknown>) {
+      return (...values: Array<unknown>) => {
         const output: Record<string, unknown> = {}
         for (let i = 0; i < signatures.length; i++)
           if (present(mask, i)) output[signatures[i]!.name as string] = values[i]
