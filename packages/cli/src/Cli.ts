@@ -17,7 +17,9 @@ import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
 import * as Descriptor from "@effect/cli/CommandDescriptor"
 import * as ValidationError from "@effect/cli/ValidationError"
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -256,6 +258,8 @@ export const main = (argv: ReadonlyArray<string>) =>
             onSome: (line) => Console.error(line)
           })
     ),
-    Effect.provide(Layer.merge(NodeContext.layer, logToStderr)),
+    // what the parser and the commands use of `NodeContext.layer`, without its process and worker services (whose
+    // modules a start would load for nothing)
+    Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer, logToStderr)),
     (effect) => Effect.flatMap(oneLineErrors, (console) => Console.withConsole(effect, console))
   )
