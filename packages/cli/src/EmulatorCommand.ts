@@ -33,8 +33,6 @@
  */
 
 import type * as Http from "node:http"
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -59,6 +57,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as CliError from "./CliError.js"
+import * as CommandLine from "./internal/commandLine.js"
 
 /**
  * A flag value the command cannot use; `message` is the one line printed on stderr (the same class as
@@ -500,99 +499,10 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
     Effect.mapError((error) => (error._tag === "EmulatorError" ? error : new EmulatorError({ message: error.message })))
   )
 
-const optionalInteger = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withPseudoName("N"), Options.withDescription(description), Options.optional)
-
-const optionalText = (name: string, pseudoName: string, description: string) =>
-  Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description), Options.optional)
-
 /**
  * The `emulator` subcommand.
  *
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make(
-  "emulator",
-  {
-    port: Options.integer("port").pipe(
-      Options.withPseudoName("N"),
-      Options.withDefault(0),
-      Options.withDescription(
-        "TCP port to listen on; 0 (the default) picks a free one. Ports fetch refuses to connect to (the Fetch standard's bad ports: 9, 6000, …) are refused"
-      )
-    ),
-    host: Options.text("host").pipe(
-      Options.withPseudoName("HOST"),
-      Options.withDefault("127.0.0.1"),
-      Options.withDescription("Interface to listen on (default 127.0.0.1: loopback only)")
-    ),
-    state: optionalText(
-      "state",
-      "FILE",
-      "Serve this portal state (a JSON file: PortalState, as --save writes it) instead of a generated portal; without --save, its changes are lost at exit"
-    ),
-    save: optionalText(
-      "save",
-      "FILE",
-      "Write the portal's state to FILE (atomically) at start, every --save-interval when it changed, and at exit; --state FILE --save FILE continues where the last run stopped"
-    ),
-    saveInterval: Options.float("save-interval").pipe(
-      Options.withPseudoName("SECONDS"),
-      Options.withDescription("Seconds between two saves of a changed portal (default 5; needs --save)"),
-      Options.optional
-    ),
-    seed: optionalInteger("seed", "Seed of the generated portal (default 1): the same seed, the same portal"),
-    users: optionalInteger("users", "Employees in the generated portal (default 30)"),
-    chats: optionalInteger("chats", "Group chats in the generated portal (default 20)"),
-    locale: Options.choice("locale", ["ru", "en"]).pipe(
-      Options.withDescription("Language of the generated portal's names and messages (default ru)"),
-      Options.optional
-    ),
-    now: optionalText(
-      "now",
-      "ATOM",
-      "Start the portal's clock at this instant, like 2026-02-26T09:07:18+03:00, where the generated history ends (default: now)"
-    ),
-    timezone: optionalText(
-      "timezone",
-      "ZONE",
-      "The portal's time zone, an IANA name or an offset (default Europe/Moscow, or the state file's)"
-    ),
-    rate: optionalText(
-      "rate",
-      "LIMIT/PER_SECOND",
-      "The request-rate limit: LIMIT requests at once, then PER_SECOND a second (default 50/2)"
-    ),
-    noRateLimit: Options.boolean("no-rate-limit").pipe(Options.withDescription("Switch the request-rate limit off")),
-    operatingLimit: Options.float("operating-limit").pipe(
-      Options.withPseudoName("SECONDS"),
-      Options.withDescription("Each method's operating budget: seconds of server time per 10 minutes (default 480)"),
-      Options.optional
-    ),
-    tls: Options.boolean("tls").pipe(
-      Options.withDescription("Serve HTTPS with a certificate made at start for 127.0.0.1 and localhost (see caFile)")
-    ),
-    cert: optionalText("cert", "FILE", "Serve HTTPS with this certificate (PEM)"),
-    key: optionalText("key", "FILE", "The private key of --cert (PEM)"),
-    appUrl: optionalText(
-      "app-url",
-      "URL",
-      "Frame this application in the portal pages (/marketplace/app/1/, /placement/IM_SIDEBAR/, …; see pages)"
-    ),
-    portals: optionalInteger(
-      "portals",
-      `Serve N independent portals (1 to ${Fleet.maxPortals}), each on its own port (--port P puts portal i on P+i) with its own data (from --seed + i), limits, OAuth app and tokens; the handshake is then {"portals": [...]}, one element per portal; --state/--save FILE then mean FILE-0.json, FILE-1.json, ...`
-    ),
-    installTo: optionalText(
-      "install-to",
-      "URL",
-      "Once up, each portal POSTs its ONAPPINSTALL event to URL (form-encoded: its OAuth tokens, member_id and application_token), as a portal does when its admin installs the app; again with backoff while URL is not up"
-    )
-  },
-  (flags) => Effect.flatMap(settings(flags), serve)
-).pipe(
-  Command.withDescription(
-    'Run a local Bitrix24 portal for im.recent.* until SIGINT/SIGTERM. The first stdout line is a JSON handshake: "webhook" is the URL to read the recent list with (as BITRIX24_WEBHOOK_URL), "webhooks" lists every webhook with its scopes'
-  )
-)
+export const command = CommandLine.emulator
