@@ -51,35 +51,82 @@ export interface Result {
 
 const quiet = { ...process.env, NO_COLOR: "1" }
 
+/** How long one timed start may take before it counts as a failure (and its process is killed). */
+const startTimeoutMs = 60_000
+
 /** Runs a command to its end and returns the wall time in milliseconds. */
 const timeExit = (command: string, args: ReadonlyArray<string>, cwd: string): Promise<number> =>
   new Promise((resolve, reject) => {
+    const what = `${command} ${args.join(" ")}`
     const started = performance.now()
     const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"], env: quiet })
     let stderr = ""
     child.stderr.on("data", (chunk) => {
       stderr += chunk
     })
-    child.once("error", reject)
-    child.once("exit", (code) =>
-      code === 0
-        ? resolve(performance.now() - started)
-        : reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${stderr}`))
-    )
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`${what} did not exit within ${startTimeoutMs / 1000} s (killed)`))
+    }, startTimeoutMs)
+    child.once("error", (error) => {
+      clearTimeout(timer)
+      reject(new Error(`${what} cannot be started: ${error.message}`))
+    })
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(performance.now() - started)
+      else reject(new Error(`${what} exited ${code ?? signal}: ${stderr.trim()}`))
+    })
   })
 
-/** Starts the emulator, returns the time until its first stdout line (the handshake), and stops it. */
+/**
+ * Starts the emulator, returns the time until its first stdout line (the handshake), and stops it. Fails when it
+ * exits before that line, prints something else first, or prints nothing within the timeout.
+ */
 const timeHandshake = (bin: string, cwd: string): Promise<number> =>
   new Promise((resolve, reject) => {
+    const what = `${bin} emulator`
     const started = performance.now()
-    const child = spawn(bin, ["emulator", "--port", "0"], { cwd, stdio: ["ignore", "pipe", "ignore"], env: quiet })
-    child.once("error", reject)
+    const child = spawn(bin, ["emulator", "--port", "0"], { cwd, stdio: ["ignore", "pipe", "pipe"], env: quiet })
+    let stderr = ""
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk
+    })
+    let settled = false
     const exited = new Promise<void>((done) => child.once("exit", () => done()))
+    const settle = (outcome: () => void) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      outcome()
+    }
+    const stopThen = (outcome: () => void) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM")
+      const force = setTimeout(() => child.kill("SIGKILL"), 10_000)
+      void exited.then(() => {
+        clearTimeout(force)
+        outcome()
+      })
+    }
+    const timer = setTimeout(
+      () =>
+        settle(() => {
+          child.kill("SIGKILL")
+          reject(new Error(`${what}: no handshake line within ${startTimeoutMs / 1000} s (killed)`))
+        }),
+      startTimeoutMs
+    )
+    child.once("error", (error) => settle(() => reject(new Error(`${what} cannot be started: ${error.message}`))))
+    child.once("exit", (code, signal) =>
+      settle(() => reject(new Error(`${what} exited ${code ?? signal} before its handshake: ${stderr.trim()}`)))
+    )
     createInterface({ input: child.stdout }).once("line", (line) => {
       const elapsed = performance.now() - started
-      if (!line.startsWith('{"baseUrl"')) reject(new Error(`not a handshake: ${line}`))
-      child.kill("SIGTERM")
-      exited.then(() => resolve(elapsed))
+      settle(() =>
+        line.startsWith('{"baseUrl"')
+          ? stopThen(() => resolve(elapsed))
+          : stopThen(() => reject(new Error(`${what}: not a handshake: ${line}`)))
+      )
     })
   })
 

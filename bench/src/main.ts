@@ -4,7 +4,7 @@
  * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
  * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
  * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
- * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `cluster`).
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `fleet`, `cluster`).
  *
  * @since 0.1.0
  */
@@ -13,6 +13,7 @@ import { cpus } from "node:os"
 import * as Cluster from "./cluster.js"
 import * as ColdStart from "./coldStart.js"
 import type * as DecodeWorker from "./decodeWorker.js"
+import * as FleetStart from "./fleetStart.js"
 import * as Child from "./internal/child.js"
 import { round, rounded, summarize } from "./internal/stats.js"
 import type * as MemoryWorker from "./memoryWorker.js"
@@ -47,6 +48,9 @@ const range = (summary: { readonly min: number; readonly max: number }, digits =
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`)
 
 // ---------------------------------------------------------------------------------------------------------- 1 decode
+/** Parse + decode over parse alone: at most 1.6x for 1,000 items (and the quick runs' smaller sizes), 1.5x above. */
+const decodeTarget = (items: number): number => (items >= 10000 ? 1.5 : 1.6)
+
 const decode = async () => {
   const config: DecodeWorker.Config = quick
     ? { sizes: [200, 1000], rounds: 3, warmup: 1, itemsPerSample: 2000 }
@@ -57,6 +61,7 @@ const decode = async () => {
   })
   const bySize: Record<string, unknown> = {}
   for (const size of result) {
+    const target = decodeTarget(size.items)
     const ratio = summarize(size.fast.map((fast, i) => fast / size.parse[i]!))
     const regular = summarize(size.regular.map((regular, i) => regular / size.parse[i]!))
     bySize[size.items] = {
@@ -67,14 +72,14 @@ const decode = async () => {
       parseAndRegularDecodeMs: rounded(summarize(size.regular)),
       ratio: rounded(ratio),
       regularRatio: rounded(regular),
-      target: 2
+      target
     }
     rows.push({
       benchmark: `1 decode ${size.items} items`,
       figure: "(JSON.parse + FastDecode) / JSON.parse",
       value: `${times(ratio.median)} ${range(ratio)}`,
-      target: "<= 2.00x",
-      verdict: verdict(ratio.median <= 2)
+      target: `<= ${times(target)}`,
+      verdict: verdict(ratio.median <= target)
     })
     rows.push({
       benchmark: `1 decode ${size.items} items`,
@@ -116,13 +121,14 @@ const roundtrip = async () => {
       ] as const) {
         const ratio = versus(client, "raw")
         entry[`${client}VsRaw`] = rounded(ratio)
-        const judged = !tls && client === "oursUndici"
+        // over http: ours on undici within 1.10x of the raw call, on the default FetchHttpClient within 1.20x
+        const limit = tls ? undefined : client === "oursUndici" ? 1.1 : 1.2
         rows.push({
           benchmark,
           figure: `${label} / (fetch + JSON.parse)`,
           value: `${times(ratio.median)} ${range(ratio)}`,
-          target: judged ? "<= 1.25x" : "reference",
-          verdict: judged ? verdict(ratio.median <= 1.25) : "report"
+          target: limit === undefined ? "reference" : `<= ${times(limit)}`,
+          verdict: limit === undefined ? "report" : verdict(ratio.median <= limit)
         })
       }
       if (samples.sdk !== undefined) {
@@ -136,8 +142,8 @@ const roundtrip = async () => {
             benchmark,
             figure: `${label} / b24jssdk call`,
             value: `${times(ratio.median)} ${range(ratio)}`,
-            target: client === "oursUndici" ? "< 1.00x (faster)" : "reference",
-            verdict: client === "oursUndici" ? verdict(ratio.median < 1) : "report"
+            target: client === "oursUndici" ? "<= 0.90x" : "reference",
+            verdict: client === "oursUndici" ? verdict(ratio.median <= 0.9) : "report"
           })
         }
         const sdkVsRaw = versus("sdk", "raw")
@@ -175,14 +181,14 @@ const throughput = async () => {
     emulatorRps: rounded(summarize(result.emulator), 0),
     plainRps: rounded(summarize(result.plain), 0),
     ratio: rounded(ratio),
-    target: 0.5
+    target: 0.7
   }
   rows.push({
     benchmark: `3 emulator throughput (${result.rows} rows, 200 in window)`,
     figure: "emulator req/s / plain node:http req/s",
     value: `${ratio.median.toFixed(2)} ${range(ratio)} (${Math.round(summarize(result.emulator).median)} / ${Math.round(summarize(result.plain).median)})`,
-    target: ">= 0.50",
-    verdict: verdict(ratio.median >= 0.5)
+    target: ">= 0.70",
+    verdict: verdict(ratio.median >= 0.7)
   })
 }
 
@@ -224,14 +230,14 @@ const rateLimit = async () => {
       failures: result.failures,
       serverResponses: stats.responses,
       serverQueryLimitExceeded: refused,
-      target: 0.95
+      target: 0.98
     }
     rows.push({
       benchmark: `4 rate limit (${calls} calls, ${burst} burst, ${drainPerSecond}/s)`,
       figure: `theoretical ${theoretical} s / achieved`,
       value: `${ratio.toFixed(3)} (${result.seconds.toFixed(2)} s)`,
-      target: ">= 0.95",
-      verdict: verdict(ratio >= 0.95)
+      target: ">= 0.98",
+      verdict: verdict(ratio >= 0.98)
     })
     rows.push({
       benchmark: `4 rate limit (${calls} calls, ${burst} burst, ${drainPerSecond}/s)`,
@@ -276,6 +282,9 @@ const memory = async () => {
 }
 
 // ------------------------------------------------------------------------------------------------------ 6 cold start
+/** `im-recent --help` over `node -e ""`. */
+const coldStartTarget = 3
+
 const coldStart = async () => {
   const config: ColdStart.Config = quick
     ? { rounds: 3, warmup: 1, installed: false }
@@ -289,6 +298,7 @@ const coldStart = async () => {
     emulatorHandshakeMs: rounded(result.emulator),
     tsxHelpMs: rounded(result.tsxHelp),
     helpOverNode: rounded(result.helpOverNode),
+    helpTarget: coldStartTarget,
     emulatorOverNode: rounded(result.emulatorOverNode),
     tsxOverBundle: rounded(result.tsxOverBundle)
   }
@@ -298,8 +308,8 @@ const coldStart = async () => {
     benchmark,
     figure: "im-recent --help / node -e ''",
     value: `${times(result.helpOverNode.median)} ${range(result.helpOverNode)} (${ms(result.help)} / ${ms(result.node)})`,
-    target: "report",
-    verdict: "report"
+    target: `<= ${times(coldStartTarget)}`,
+    verdict: verdict(result.helpOverNode.median <= coldStartTarget)
   })
   rows.push({
     benchmark,
@@ -317,7 +327,56 @@ const coldStart = async () => {
   })
 }
 
-// --------------------------------------------------------------------------------------------------------- 7 cluster
+// ----------------------------------------------------------------------------------------------------- 7 fleet start
+const fleetStart = async () => {
+  const config: FleetStart.Config = quick
+    ? { rounds: 2, warmup: 1, sizes: [3] }
+    : { rounds: 7, warmup: 1, sizes: [10, 50] }
+  log(`fleet start: ${config.rounds} rounds, --portals ${config.sizes.join(" and ")} next to one portal`)
+  const result = await FleetStart.run(config)
+  results.fleetStart = {
+    singleHandshakeMs: rounded(result.single),
+    fleets: result.fleets.map((fleet) => ({
+      portals: fleet.portals,
+      handshakeMs: rounded(fleet.handshake),
+      overSingle: rounded(fleet.overSingle),
+      perExtraPortalMs: rounded(fleet.perExtraPortal)
+    }))
+  }
+  const ms = (summary: { readonly median: number }) => `${Math.round(summary.median)} ms`
+  for (const fleet of result.fleets) {
+    rows.push({
+      benchmark: `7 fleet start (--portals ${fleet.portals})`,
+      figure: "to its handshake / one portal's",
+      value: `${times(fleet.overSingle.median)} ${range(fleet.overSingle)} (${ms(fleet.handshake)} / ${ms(result.single)})`,
+      target: "report",
+      verdict: "report"
+    })
+    rows.push({
+      benchmark: `7 fleet start (--portals ${fleet.portals})`,
+      figure: "each portal after the first adds",
+      value: `${ms(fleet.perExtraPortal)} ${range(fleet.perExtraPortal, 0)}`,
+      target: "report",
+      verdict: "report"
+    })
+  }
+}
+/**
+ * Why each benchmark that could not run failed, by name. A failed benchmark is tried once more (a busy machine can
+ * make a child miss its timeout); if it fails again, the others still run and their figures are still written, and
+ * the run exits with status 1 after the table.
+ */
+const failures: Record<string, string> = {}
+let current = "(none)"
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+// a rejection nobody awaits (a child's late failure) is reported against the benchmark running, instead of ending
+// the run without any figure
+process.on("unhandledRejection", (error) => {
+  log(`${current}: unhandled rejection: ${describe(error)}`)
+  failures[current] ??= `unhandled rejection: ${describe(error)}`
+})
+
+// --------------------------------------------------------------------------------------------------------- 8 cluster
 const cluster = async () => {
   const config: Cluster.Config = quick
     ? { portals: 3, usersPerPortal: 3, rounds: 1, rate: { portals: 1, users: 6, drainPerSecond: 5, seconds: 3 } }
@@ -325,20 +384,20 @@ const cluster = async () => {
   const result = await Cluster.run(config, log)
   results.cluster = result
   if (result.skipped !== undefined) {
-    rows.push({ benchmark: "7 cluster", figure: "skipped", value: result.skipped, target: "-", verdict: "-" })
+    rows.push({ benchmark: "8 cluster", figure: "skipped", value: result.skipped, target: "-", verdict: "-" })
     return
   }
   const one = result.scaling[0]!.usersPerSecond.median
   for (const scaling of result.scaling) {
     rows.push({
-      benchmark: `7 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
+      benchmark: `8 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
       figure: "users mirrored per second (one round of all)",
       value: `${scaling.usersPerSecond.median.toFixed(1)} ${range(scaling.usersPerSecond, 1)} (${times(scaling.usersPerSecond.median / one)} of 1 runner)`,
       target: "report",
       verdict: "report"
     })
     rows.push({
-      benchmark: `7 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
+      benchmark: `8 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
       figure: "CPU s/s: runners, postgres, emulators",
       value: `${scaling.cpu.runners.toFixed(2)}, ${scaling.cpu.postgres.toFixed(2)}, ${scaling.cpu.emulators.toFixed(2)} (of ${cpus().length} cores)`,
       target: "report",
@@ -347,15 +406,15 @@ const cluster = async () => {
   }
   const ratios = result.rate.map((portal) => portal.ratio)
   rows.push({
-    benchmark: `7 cluster request rate (${result.drainPerSecond}/s allowed)`,
+    benchmark: `8 cluster request rate (${result.drainPerSecond}/s allowed)`,
     figure: "per-portal request rate / allowance, work queued",
     value: `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} (${result.rate.map((portal) => portal.requests).join(", ")} requests)`,
-    target: ">= 0.95, <= 1.00",
-    verdict: verdict(Math.min(...ratios) >= 0.95 && Math.max(...ratios) <= 1)
+    target: ">= 0.95",
+    verdict: verdict(Math.min(...ratios) >= 0.95)
   })
   rows.push({
-    benchmark: `7 cluster request rate (${result.drainPerSecond}/s allowed)`,
-    figure: "QUERY_LIMIT_EXCEEDED answers",
+    benchmark: `8 cluster request rate (${result.drainPerSecond}/s allowed)`,
+    figure: "QUERY_LIMIT_EXCEEDED answers (any request above the allowance)",
     value: String(result.queryLimitExceeded),
     target: "0",
     verdict: result.queryLimitExceeded === 0 ? (quick ? "-" : "met") : "MISSED"
@@ -370,10 +429,30 @@ for (const [name, run] of [
   ["ratelimit", rateLimit],
   ["memory", memory],
   ["coldstart", coldStart],
+  ["fleet", fleetStart],
   ["cluster", cluster]
 ] as const) {
-  if (enabled(name)) await run()
+  if (!enabled(name)) continue
+  current = name
+  const firstRow = rows.length
+  let error: string | undefined
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await run()
+      error = undefined
+      break
+    } catch (cause) {
+      rows.length = firstRow
+      error = describe(cause)
+      log(`${name}: FAILED (attempt ${attempt} of 2): ${error}`)
+    }
+  }
+  if (error !== undefined) {
+    failures[name] = error
+    rows.push({ benchmark: name, figure: "FAILED", value: error, target: "-", verdict: "FAILED" })
+  }
 }
+current = "(after the benchmarks)"
 
 const cpu = cpus()
 const report = {
@@ -385,12 +464,23 @@ const report = {
   seconds: Math.round((Date.now() - started) / 1000),
   ...results
 }
+const failed = Object.keys(failures)
 const resultsDir = new URL("../results/", import.meta.url)
 mkdirSync(resultsDir, { recursive: true })
 const file = new URL(quick ? "quick.tmp.json" : "latest.json", resultsDir)
 // A full run of some benchmarks (--only) replaces their figures and keeps the others' from the last full run.
 const previous = !quick && only !== undefined && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {}
-writeFileSync(file, `${JSON.stringify({ ...previous, ...report }, null, 2)}\n`)
+// `failures` lists the benchmarks that could not run in the run that wrote the file (those of an earlier run that ran
+// again are taken off)
+const previousFailures = Object.fromEntries(
+  Object.entries((previous.failures ?? {}) as Record<string, string>).filter(([name]) => !enabled(name))
+)
+const allFailures = { ...previousFailures, ...failures }
+const { failures: _, ...previousFigures } = previous
+writeFileSync(
+  file,
+  `${JSON.stringify({ ...previousFigures, ...report, ...(Object.keys(allFailures).length === 0 ? {} : { failures: allFailures }) }, null, 2)}\n`
+)
 
 const header: Row = { benchmark: "benchmark", figure: "figure", value: "result", target: "target", verdict: "verdict" }
 const columns = ["benchmark", "figure", "value", "target", "verdict"] as const
@@ -402,6 +492,8 @@ process.stdout.write(
     line(header),
     `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`,
     ...rows.map(line),
-    `written to ${file.pathname}`
+    `written to ${file.pathname}`,
+    ...(failed.length === 0 ? [] : [`FAILED: ${failed.join(", ")} (the figures of the others were written)`])
   ].join("\n")}\n`
 )
+if (failed.length > 0) process.exitCode = 1

@@ -26,16 +26,36 @@ export interface Child<A> {
 }
 
 /**
- * Starts `file` (relative to `bench/src`) with `args`, and waits for its first stdout line.
+ * How long a child may take to print its first line: a server's handshake, or a worker's result (a whole
+ * measurement, minutes on a busy machine).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const timeouts = { server: 120_000, worker: 1_200_000 } as const
+
+/**
+ * Options of {@link start}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly env?: NodeJS.ProcessEnv
+  readonly nodeFlags?: ReadonlyArray<string>
+  /** Milliseconds until the first line, after which the child is killed and the start fails (default: a worker's). */
+  readonly timeoutMs?: number
+}
+
+/**
+ * Starts `file` (relative to `bench/src`) with `args`, and waits for its first stdout line. Fails, naming the file,
+ * when the child cannot be spawned, exits before that line, or does not print it within the timeout (then it is
+ * killed).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const start = <A>(
-  file: string,
-  args: ReadonlyArray<string>,
-  options: { readonly env?: NodeJS.ProcessEnv; readonly nodeFlags?: ReadonlyArray<string> } = {}
-): Promise<Child<A>> =>
+export const start = <A>(file: string, args: ReadonlyArray<string>, options: Options = {}): Promise<Child<A>> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -46,9 +66,25 @@ export const start = <A>(
     let settled = false
     const exited = new Promise<void>((done) => child.once("exit", () => done()))
     const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM")
+      if (child.exitCode !== null || child.signalCode !== null) return exited
+      child.kill("SIGTERM")
+      // a child that does not end on SIGTERM within 10 s is killed
+      const force = setTimeout(() => child.kill("SIGKILL"), 10_000)
       await exited
+      clearTimeout(force)
     }
+    const fail = (message: string) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      reject(new Error(`${file}: ${message}`))
+    }
+    const timeoutMs = options.timeoutMs ?? timeouts.worker
+    const timer = setTimeout(() => {
+      fail(`no result or handshake line after ${Math.round(timeoutMs / 1000)} s (killed)`)
+      child.kill("SIGKILL")
+    }, timeoutMs)
+    child.once("error", (error) => fail(`cannot be started: ${error.message}`))
     child.stdout!.setEncoding("utf8")
     child.stdout!.on("data", (chunk: string) => {
       if (settled) {
@@ -70,15 +106,11 @@ export const start = <A>(
           continue
         }
         settled = true
+        clearTimeout(timer)
         resolve({ first: parsed, process: child, stop })
       }
     })
-    child.once("exit", (code, signal) => {
-      if (!settled) {
-        settled = true
-        reject(new Error(`${file} exited (${code ?? signal}) before it was ready`))
-      }
-    })
+    child.once("exit", (code, signal) => fail(`exited (${code ?? signal}) before it was ready`))
   })
 
 /**
@@ -87,11 +119,7 @@ export const start = <A>(
  * @since 0.1.0
  * @category constructors
  */
-export const run = async <A>(
-  file: string,
-  args: ReadonlyArray<string>,
-  options: { readonly env?: NodeJS.ProcessEnv; readonly nodeFlags?: ReadonlyArray<string> } = {}
-): Promise<A> => {
+export const run = async <A>(file: string, args: ReadonlyArray<string>, options: Options = {}): Promise<A> => {
   const child = await start<A>(file, args, options)
   await child.stop()
   return child.first
@@ -114,11 +142,20 @@ export interface Server extends Child<Handshake> {
  * @category constructors
  */
 export const server = async (spec: Spec, nodeFlags: ReadonlyArray<string> = []): Promise<Server> => {
-  const child = await start<Handshake>("server.ts", [JSON.stringify(spec)], { nodeFlags })
+  const child = await start<Handshake>("server.ts", [JSON.stringify(spec)], { nodeFlags, timeoutMs: timeouts.server })
   const stats = () =>
-    new Promise<Stats>((resolve) => {
-      child.process.once("message", (message) => resolve(message as Stats))
-      child.process.send("stats")
+    new Promise<Stats>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server.ts: no answer to "stats" within 30 s')), 30_000)
+      child.process.once("message", (message) => {
+        clearTimeout(timer)
+        resolve(message as Stats)
+      })
+      child.process.send("stats", (error) => {
+        if (error !== null) {
+          clearTimeout(timer)
+          reject(new Error(`server.ts: cannot ask for its stats: ${error.message}`))
+        }
+      })
     })
   return { ...child, stats }
 }

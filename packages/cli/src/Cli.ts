@@ -17,7 +17,9 @@ import * as CliConfig from "@effect/cli/CliConfig"
 import * as Command from "@effect/cli/Command"
 import * as Descriptor from "@effect/cli/CommandDescriptor"
 import * as ValidationError from "@effect/cli/ValidationError"
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -29,13 +31,9 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Arguments from "./Arguments.js"
 import * as CliError from "./CliError.js"
-import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as Help from "./Help.js"
+import * as CommandLine from "./internal/commandLine.js"
 import * as HelpDoc from "./internal/helpDoc.js"
-import * as MirrorCommand from "./MirrorCommand.js"
-import * as PortalsCommand from "./PortalsCommand.js"
-import * as RecentCommand from "./RecentCommand.js"
-import * as WatchCommand from "./WatchCommand.js"
 
 /**
  * The version `--version` prints.
@@ -46,11 +44,11 @@ import * as WatchCommand from "./WatchCommand.js"
 export const version = "0.1.0"
 
 const subcommands = [
-  RecentCommand.command,
-  WatchCommand.command,
-  MirrorCommand.command,
-  PortalsCommand.command,
-  EmulatorCommand.command
+  CommandLine.recent,
+  CommandLine.watch,
+  CommandLine.mirror,
+  CommandLine.portals,
+  CommandLine.emulator
 ] as const
 
 /** The help page for `path` (`[]`: the root page). */
@@ -266,6 +264,8 @@ export const main = (argv: ReadonlyArray<string>) =>
             onSome: (line) => Console.error(line)
           })
     ),
-    Effect.provide(Layer.merge(NodeContext.layer, logToStderr)),
+    // what the parser and the commands use of `NodeContext.layer`, without its process and worker services (whose
+    // modules a start would load for nothing)
+    Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer, logToStderr)),
     (effect) => Effect.flatMap(oneLineErrors, (console) => Console.withConsole(effect, console))
   )

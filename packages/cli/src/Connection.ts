@@ -18,7 +18,6 @@
  *
  * @since 0.1.0
  */
-import * as Options from "@effect/cli/Options"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Bitrix24, ImRecent, RetrySchedule, TokenStore } from "@im-recent/client"
@@ -30,6 +29,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
 import * as DemoPortal from "./DemoPortal.js"
+import * as ConnectionFlags from "./internal/connectionFlags.js"
 
 /**
  * @since 0.1.0
@@ -77,15 +77,7 @@ export const variables: ReadonlyArray<string> = [
  * @since 0.1.0
  * @category options
  */
-export const options = {
-  tokenFile: Options.text("token-file").pipe(
-    Options.withPseudoName("FILE"),
-    Options.withDescription(
-      "OAuth: keep the token pair in this JSON file (mode 0600); its pair wins over BITRIX24_ACCESS_TOKEN and BITRIX24_REFRESH_TOKEN, and every renewed pair is saved to it. Also BITRIX24_TOKEN_FILE. Without it an expired access token is not renewed"
-    ),
-    Options.optional
-  )
-} as const
+export const options = ConnectionFlags.options
 
 /**
  * The parsed flags.

@@ -8,8 +8,20 @@
  * (`BITRIX24_WEBHOOK_URL` of `im-recent recent`; see {@link readerWebhook}), `webhooks` every webhook with its scopes
  * (a call outside them answers `401 insufficient_scope`), `oauth` an OAuth application with a token pair (when the
  * portal has one); plus `"caFile"` (a PEM file clients can trust, e.g. through `NODE_EXTRA_CA_CERTS`) with `--tls`, and `"pages"` (`[{"placement", "url"}, …]`, the portal pages
- * that frame the application) with `--app-url`. Nothing is written to stdout before it; logs go to
+ * that frame the application) with `--app-url`; `memberId` is the portal's `member_id`, and `oauth` also carries the
+ * application's `applicationToken` (the secret its events carry). Nothing is written to stdout before it; logs go to
  * stderr, one line per message (the emulator's warnings about input the server would silently ignore among them).
+ *
+ * `--portals N` serves N independent portals from the one process ({@link Fleet}): each on its own port (`--port P`
+ * puts portal i on P + i; 0, the default, picks free ones), generated from `--seed` + i, with its own limits, OAuth
+ * application and tokens. The handshake is then `{"portals": [<handshake of portal 0>, …]}`, each element shaped as
+ * above. `--state FILE` / `--save FILE` then name one file per portal, FILE with `-<i>` before its extension
+ * (`portal.json`: `portal-0.json`, `portal-1.json`, …; see {@link portalFile}).
+ *
+ * `--install-to URL`: once the handshake is out, each portal POSTs its `ONAPPINSTALL` event to URL, as a portal does
+ * when its administrator installs the app (`AppInstall`: form-encoded, with the portal's token pair, `member_id` and
+ * `application_token`), again with backoff while the receiver is not up; each attempt and its outcome are logged on
+ * stderr, secrets masked.
  *
  * The portal is the `--state` file, or one generated from `--seed`, `--users`, `--chats` and `--locale` with
  * its history ending at `--now` (default: the current time); `--now` also sets the portal's clock, which then
@@ -21,13 +33,20 @@
  */
 
 import type * as Http from "node:http"
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { AtomDateTime, BadPort } from "@im-recent/domain"
-import { Emulator, NodeServer, PortalPages, type PortalState, StateFile, Tls } from "@im-recent/emulator"
+import {
+  AppInstall,
+  Emulator,
+  Fleet,
+  NodeServer,
+  PortalPages,
+  type PortalState,
+  StateFile,
+  Tls
+} from "@im-recent/emulator"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
@@ -38,6 +57,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as CliError from "./CliError.js"
+import * as CommandLine from "./internal/commandLine.js"
 
 /**
  * A flag value the command cannot use; `message` is the one line printed on stderr (the same class as
@@ -90,6 +110,10 @@ export interface Flags {
   readonly key: Option.Option<string>
   /** The application the portal pages frame. */
   readonly appUrl: Option.Option<string>
+  /** How many portals to serve (a fleet; the handshake is then `{"portals": […]}`). */
+  readonly portals: Option.Option<number>
+  /** Where each portal sends its `ONAPPINSTALL` event. */
+  readonly installTo: Option.Option<string>
 }
 
 /**
@@ -100,11 +124,13 @@ export interface Flags {
  */
 export interface Handshake {
   readonly baseUrl: string
+  /** The portal's `member_id`. */
+  readonly memberId: string
   /** The webhook to read the recent list with ({@link readerWebhook}); absent when no webhook has the `im` scope. */
   readonly webhook?: string
   /** Every webhook of the portal, with its user and scopes. */
   readonly webhooks: ReadonlyArray<Emulator.WebhookUrl>
-  /** An OAuth application and a user's token pair, with the REST and token endpoints. */
+  /** An OAuth application (its `applicationToken` too) and a user's token pair, with the REST and token endpoints. */
   readonly oauth?: Emulator.OAuthCredentials
   readonly caFile?: string
   /** With `--app-url`: the portal pages that frame the application (`PortalPages.pages`). */
@@ -112,15 +138,36 @@ export interface Handshake {
 }
 
 /**
+ * The first stdout line with `--portals`: one {@link Handshake} per portal, in index order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FleetHandshake {
+  readonly portals: ReadonlyArray<Handshake>
+}
+
+/**
  * The webhook a client reads the recent list with, as the commands' demo portal does: the first with the `im` scope
- * of user 1 (the generated portal's administrator, with the richest list), else the first with `im` of any user.
+ * of user 1 (the generated portal's administrator, with the richest list), else the first with `im` of any user
+ * (`Emulator.readerWebhook`).
  *
  * @since 0.1.0
  * @category utils
  */
-export const readerWebhook = (webhooks: ReadonlyArray<Emulator.WebhookUrl>): Emulator.WebhookUrl | undefined => {
-  const withIm = webhooks.filter((hook) => hook.scopes.includes("im"))
-  return withIm.find((hook) => hook.userId === 1) ?? withIm[0]
+export const readerWebhook: (webhooks: ReadonlyArray<Emulator.WebhookUrl>) => Emulator.WebhookUrl | undefined =
+  Emulator.readerWebhook
+
+/**
+ * The file of portal `index` when `--state` / `--save` name `path` for a fleet: `-<index>` before the extension
+ * (`portal.json` → `portal-0.json`), or at the end when the name has none.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const portalFile = (path: string, index: number): string => {
+  const match = /^(.*[^/\\])(\.[^./\\]+)$/.exec(path)
+  return match === null ? `${path}-${index}` : `${match[1]}-${index}${match[2]}`
 }
 
 /**
@@ -137,8 +184,16 @@ export interface Settings {
     | { readonly _tag: "Generate" }
     | { readonly _tag: "Files"; readonly cert: string; readonly key: string }
   readonly options: Emulator.Options
-  /** Where and how often to save the portal (`--save`, `--save-interval`). */
+  /** Where and how often to save the portal (`--save`, `--save-interval`); with a fleet, the path of the files. */
   readonly save: Option.Option<{ readonly path: string; readonly intervalSeconds: number }>
+  /** With `--portals`: how many, and each portal's state when `--state` gave files (else they are generated). */
+  readonly fleet: Option.Option<{
+    readonly portals: number
+    readonly seed: number
+    readonly states: ReadonlyArray<PortalState.PortalState> | undefined
+  }>
+  /** Where each portal sends its `ONAPPINSTALL` event (`--install-to`). */
+  readonly installTo: Option.Option<string>
 }
 
 const usage = CliError.usage
@@ -159,6 +214,33 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
     const blocked = BadPort.reason(flags.port)
     if (blocked !== undefined) {
       return yield* usage(`--port ${flags.port}: ${blocked}; pick another port (0 picks a free one)`)
+    }
+    const portals = Option.getOrUndefined(flags.portals)
+    if (portals !== undefined) {
+      if (portals < 1 || portals > Fleet.maxPortals) {
+        return yield* usage(`--portals must be from 1 to ${Fleet.maxPortals}, got ${portals}`)
+      }
+      if (flags.port !== 0) {
+        const last = flags.port + portals - 1
+        const within = `--port ${flags.port} with --portals ${portals}`
+        if (last > 65_535) {
+          return yield* usage(
+            `${within}: the ports ${flags.port}…${last} go past 65535; pick a lower port (0 picks free ones)`
+          )
+        }
+        for (let port = flags.port; port <= last; port++) {
+          const refused = BadPort.reason(port)
+          if (refused !== undefined) {
+            return yield* usage(
+              `${within}: portal ${port - flags.port} would listen on ${port}: ${refused}; pick another port (0 picks free ones)`
+            )
+          }
+        }
+      }
+    }
+    if (Option.isSome(flags.installTo)) {
+      const problem = Fleet.receiverProblem(flags.installTo.value)
+      if (problem !== undefined) return yield* usage(`--install-to ${problem}`)
     }
     const generatorFlags: ReadonlyArray<readonly [string, boolean]> = [
       ["--seed", Option.isSome(flags.seed)],
@@ -223,10 +305,15 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
     }
 
     let state: PortalState.PortalState | undefined
+    let states: Array<PortalState.PortalState> | undefined
     if (Option.isSome(flags.state)) {
-      state = yield* StateFile.read(flags.state.value).pipe(
-        Effect.mapError((error) => usage(`--state ${error.message}`))
-      )
+      const read = (path: string) =>
+        StateFile.read(path).pipe(Effect.mapError((error) => usage(`--state ${error.message}`)))
+      if (portals === undefined) state = yield* read(flags.state.value)
+      else {
+        states = []
+        for (let index = 0; index < portals; index++) states.push(yield* read(portalFile(flags.state.value, index)))
+      }
     }
 
     const options: Emulator.Options = {
@@ -258,11 +345,84 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
         : { _tag: "None" }
     yield* Emulator.validate(options).pipe(Effect.mapError((error) => usage(error.message)))
     const save = Option.map(flags.save, (path) => ({ path, intervalSeconds }))
-    return { port: flags.port, host: flags.host, tls, options, save }
+    const fleet =
+      portals === undefined
+        ? Option.none()
+        : Option.some({ portals, seed: Option.getOrElse(flags.seed, () => 1), states })
+    return { port: flags.port, host: flags.host, tls, options, save, fleet, installTo: flags.installTo }
+  })
+
+/** The certificate and key to serve HTTPS with, and the CA file to announce (`--tls`); none without TLS. */
+const tlsOf = (
+  settings: Settings
+): Effect.Effect<
+  { readonly tls: { readonly cert: string; readonly key: string } | undefined; readonly caFile: string | undefined },
+  EmulatorError,
+  FileSystem.FileSystem | Scope.Scope
+> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    switch (settings.tls._tag) {
+      case "None":
+        return { tls: undefined, caFile: undefined }
+      case "Generate": {
+        const generated = yield* Tls.selfSigned().pipe(
+          Effect.mapError((error) => new EmulatorError({ message: error.message }))
+        )
+        const directory = yield* fs.makeTempDirectoryScoped({ prefix: "im-recent-emulator-" })
+        const caFile = `${directory}/ca.pem`
+        yield* fs.writeFileString(caFile, generated.ca)
+        return { tls: { cert: generated.cert, key: generated.key }, caFile }
+      }
+      case "Files": {
+        const read = (path: string) =>
+          fs.readFileString(path).pipe(Effect.mapError(() => new EmulatorError({ message: `${path} cannot be read` })))
+        return { tls: { cert: yield* read(settings.tls.cert), key: yield* read(settings.tls.key) }, caFile: undefined }
+      }
+    }
+  }).pipe(
+    Effect.mapError((error) => (error._tag === "EmulatorError" ? error : new EmulatorError({ message: error.message })))
+  )
+
+/** The handshake of one portal. */
+const handshakeOf = (
+  emulator: Emulator.Service,
+  caFile: string | undefined,
+  appUrl: string | undefined
+): Effect.Effect<Handshake> =>
+  Effect.gen(function* () {
+    const oauth = yield* Emulator.oauthCredentials(emulator)
+    const webhooks = yield* Emulator.webhookUrls(emulator)
+    const reader = readerWebhook(webhooks)
+    return {
+      baseUrl: emulator.publicUrl,
+      memberId: emulator.memberId,
+      ...(reader === undefined ? {} : { webhook: reader.url }),
+      webhooks,
+      ...(oauth === undefined ? {} : { oauth }),
+      ...(caFile === undefined ? {} : { caFile }),
+      ...(appUrl === undefined ? {} : { pages: PortalPages.pages(emulator.publicUrl) })
+    }
+  })
+
+/** Sends each emulator's `ONAPPINSTALL` event to `--install-to`, in the background of the scope (each logs itself). */
+const installAll = (settings: Settings, emulators: ReadonlyArray<Emulator.Service>) =>
+  Option.match(settings.installTo, {
+    onNone: () => Effect.void,
+    onSome: (url) =>
+      Effect.asVoid(
+        Effect.forkScoped(
+          Effect.forEach(emulators, (emulator) => Effect.ignore(AppInstall.deliver(emulator, url)), {
+            concurrency: "unbounded",
+            discard: true
+          })
+        )
+      )
   })
 
 /**
- * Starts the emulator, prints the handshake and runs until interrupted; closing connections on the way out.
+ * Starts the emulator (or the fleet), prints the handshake, sends the install events, and runs until interrupted;
+ * closing connections on the way out.
  *
  * @since 0.1.0
  * @category constructors
@@ -270,37 +430,48 @@ export const settings = (flags: Flags): Effect.Effect<Settings, UsageError, File
 export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const fs = yield* FileSystem.FileSystem
       // Closed last (its finalizer is added first): the final save runs after the server stopped taking requests.
       const saving = yield* Scope.make()
       yield* Effect.addFinalizer((exit) => Scope.close(saving, exit))
-      let caFile: string | undefined
-      let server: Http.Server
-      if (settings.tls._tag === "None") {
-        server = NodeServer.make()
-      } else {
-        let cert: string
-        let key: string
-        if (settings.tls._tag === "Generate") {
-          const generated = yield* Tls.selfSigned().pipe(
-            Effect.mapError((error) => new EmulatorError({ message: error.message }))
+      const { caFile, tls } = yield* tlsOf(settings)
+      /** Keeps the portal saved with `--save` (a fleet's portal `index` to its own file). */
+      const autosave = (emulator: Emulator.Service, index?: number) =>
+        Option.match(settings.save, {
+          onNone: () => Effect.void,
+          onSome: ({ intervalSeconds, path }) =>
+            StateFile.autosave(emulator.portal.state, {
+              path: index === undefined ? path : portalFile(path, index),
+              interval: Duration.seconds(intervalSeconds)
+            }).pipe(
+              Scope.extend(saving),
+              Effect.mapError((error) => new EmulatorError({ message: `--save ${error.message}` }))
+            )
+        })
+
+      if (Option.isSome(settings.fleet)) {
+        const { portals, seed, states } = settings.fleet.value
+        const fleet = yield* Fleet.make({
+          portals,
+          seed,
+          emulator: (index) =>
+            states === undefined ? settings.options : { ...settings.options, state: states[index] },
+          host: settings.host,
+          port: settings.port,
+          tls
+        }).pipe(Effect.mapError((error) => new EmulatorError({ message: error.message })))
+        const emulators = fleet.portals.map((portal) => portal.emulator)
+        for (const [index, emulator] of emulators.entries()) yield* autosave(emulator, index)
+        const handshake: FleetHandshake = {
+          portals: yield* Effect.forEach(emulators, (emulator) =>
+            handshakeOf(emulator, caFile, settings.options.appUrl)
           )
-          const directory = yield* fs.makeTempDirectoryScoped({ prefix: "im-recent-emulator-" })
-          caFile = `${directory}/ca.pem`
-          yield* fs.writeFileString(caFile, generated.ca)
-          cert = generated.cert
-          key = generated.key
-        } else {
-          const files = settings.tls
-          const read = (path: string) =>
-            fs
-              .readFileString(path)
-              .pipe(Effect.mapError(() => new EmulatorError({ message: `${path} cannot be read` })))
-          cert = yield* read(files.cert)
-          key = yield* read(files.key)
         }
-        server = NodeServer.make({ tls: { cert, key } })
+        yield* Console.log(JSON.stringify(handshake))
+        yield* installAll(settings, emulators)
+        return yield* Effect.never
       }
+
+      const server: Http.Server = NodeServer.make(tls === undefined ? {} : { tls })
       const context = yield* Layer.build(
         Emulator.layer(settings.options).pipe(
           Layer.provide(NodeHttpServer.layer(() => server, { port: settings.port, host: settings.host }))
@@ -319,36 +490,14 @@ export const serve = (settings: Settings): Effect.Effect<never, EmulatorError, F
       // Runs before the server's own finalizer: keep-alive clients must not hold the shutdown.
       yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
       const emulator = Context.get(context, Emulator.Emulator)
-      if (Option.isSome(settings.save)) {
-        const { intervalSeconds, path } = settings.save.value
-        yield* StateFile.autosave(emulator.portal.state, { path, interval: Duration.seconds(intervalSeconds) }).pipe(
-          Scope.extend(saving),
-          Effect.mapError((error) => new EmulatorError({ message: `--save ${error.message}` }))
-        )
-      }
-      const oauth = yield* Emulator.oauthCredentials(emulator)
-      const webhooks = yield* Emulator.webhookUrls(emulator)
-      const reader = readerWebhook(webhooks)
-      const handshake: Handshake = {
-        baseUrl: emulator.publicUrl,
-        ...(reader === undefined ? {} : { webhook: reader.url }),
-        webhooks,
-        ...(oauth === undefined ? {} : { oauth }),
-        ...(caFile === undefined ? {} : { caFile }),
-        ...(settings.options.appUrl === undefined ? {} : { pages: PortalPages.pages(emulator.publicUrl) })
-      }
-      yield* Console.log(JSON.stringify(handshake))
+      yield* autosave(emulator)
+      yield* Console.log(JSON.stringify(yield* handshakeOf(emulator, caFile, settings.options.appUrl)))
+      yield* installAll(settings, [emulator])
       return yield* Effect.never
     })
   ).pipe(
     Effect.mapError((error) => (error._tag === "EmulatorError" ? error : new EmulatorError({ message: error.message })))
   )
-
-const optionalInteger = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withPseudoName("N"), Options.withDescription(description), Options.optional)
-
-const optionalText = (name: string, pseudoName: string, description: string) =>
-  Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description), Options.optional)
 
 /**
  * The `emulator` subcommand.
@@ -356,78 +505,4 @@ const optionalText = (name: string, pseudoName: string, description: string) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make(
-  "emulator",
-  {
-    port: Options.integer("port").pipe(
-      Options.withPseudoName("N"),
-      Options.withDefault(0),
-      Options.withDescription(
-        "TCP port to listen on; 0 (the default) picks a free one. Ports fetch refuses to connect to (the Fetch standard's bad ports: 9, 6000, …) are refused"
-      )
-    ),
-    host: Options.text("host").pipe(
-      Options.withPseudoName("HOST"),
-      Options.withDefault("127.0.0.1"),
-      Options.withDescription("Interface to listen on (default 127.0.0.1: loopback only)")
-    ),
-    state: optionalText(
-      "state",
-      "FILE",
-      "Serve this portal state (a JSON file: PortalState, as --save writes it) instead of a generated portal; without --save, its changes are lost at exit"
-    ),
-    save: optionalText(
-      "save",
-      "FILE",
-      "Write the portal's state to FILE (atomically) at start, every --save-interval when it changed, and at exit; --state FILE --save FILE continues where the last run stopped"
-    ),
-    saveInterval: Options.float("save-interval").pipe(
-      Options.withPseudoName("SECONDS"),
-      Options.withDescription("Seconds between two saves of a changed portal (default 5; needs --save)"),
-      Options.optional
-    ),
-    seed: optionalInteger("seed", "Seed of the generated portal (default 1): the same seed, the same portal"),
-    users: optionalInteger("users", "Employees in the generated portal (default 30)"),
-    chats: optionalInteger("chats", "Group chats in the generated portal (default 20)"),
-    locale: Options.choice("locale", ["ru", "en"]).pipe(
-      Options.withDescription("Language of the generated portal's names and messages (default ru)"),
-      Options.optional
-    ),
-    now: optionalText(
-      "now",
-      "ATOM",
-      "Start the portal's clock at this instant, like 2026-02-26T09:07:18+03:00, where the generated history ends (default: now)"
-    ),
-    timezone: optionalText(
-      "timezone",
-      "ZONE",
-      "The portal's time zone, an IANA name or an offset (default Europe/Moscow, or the state file's)"
-    ),
-    rate: optionalText(
-      "rate",
-      "LIMIT/PER_SECOND",
-      "The request-rate limit: LIMIT requests at once, then PER_SECOND a second (default 50/2)"
-    ),
-    noRateLimit: Options.boolean("no-rate-limit").pipe(Options.withDescription("Switch the request-rate limit off")),
-    operatingLimit: Options.float("operating-limit").pipe(
-      Options.withPseudoName("SECONDS"),
-      Options.withDescription("Each method's operating budget: seconds of server time per 10 minutes (default 480)"),
-      Options.optional
-    ),
-    tls: Options.boolean("tls").pipe(
-      Options.withDescription("Serve HTTPS with a certificate made at start for 127.0.0.1 and localhost (see caFile)")
-    ),
-    cert: optionalText("cert", "FILE", "Serve HTTPS with this certificate (PEM)"),
-    key: optionalText("key", "FILE", "The private key of --cert (PEM)"),
-    appUrl: optionalText(
-      "app-url",
-      "URL",
-      "Frame this application in the portal pages (/marketplace/app/1/, /placement/IM_SIDEBAR/, …; see pages)"
-    )
-  },
-  (flags) => Effect.flatMap(settings(flags), serve)
-).pipe(
-  Command.withDescription(
-    'Run a local Bitrix24 portal for im.recent.* until SIGINT/SIGTERM. The first stdout line is a JSON handshake: "webhook" is the URL to read the recent list with (as BITRIX24_WEBHOOK_URL), "webhooks" lists every webhook with its scopes'
-  )
-)
+export const command = CommandLine.emulator

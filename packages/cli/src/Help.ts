@@ -18,7 +18,6 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as HelpDoc from "./internal/helpDoc.js"
 import * as Text from "./internal/text.js"
-import * as RecentTable from "./RecentTable.js"
 
 /**
  * One help page: what the command does, how to call it, and its options (or subcommands).
@@ -90,7 +89,7 @@ export const stdoutStyle: Effect.Effect<Style> = Effect.map(
     )
   ),
   ([columns, noColor, term]) => ({
-    width: RecentTable.terminalWidth(
+    width: Text.terminalWidth(
       process.stdout.isTTY ? process.stdout.columns : undefined,
       Option.getOrUndefined(columns),
       defaultWidth

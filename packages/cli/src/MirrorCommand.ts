@@ -16,11 +16,9 @@
  *
  * @since 0.1.0
  */
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as PortalsCommand from "./PortalsCommand.js"
+import * as CommandLine from "./internal/commandLine.js"
 import * as WatchCommand from "./WatchCommand.js"
 
 /**
@@ -61,31 +59,4 @@ export const run = (flags: Flags) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make(
-  "mirror",
-  {
-    db: PortalsCommand.db,
-    listen: Options.text("listen").pipe(
-      Options.withPseudoName("HOST:PORT"),
-      Options.withDescription(
-        "This runner's address for the other runners (required with Postgres: every process on it joins one cluster)"
-      ),
-      Options.optional
-    ),
-    http: Options.text("http").pipe(
-      Options.withPseudoName("HOST:PORT"),
-      Options.withDescription("Serve GET /health, POST /install, POST /sync and GET /portals there"),
-      Options.optional
-    ),
-    interval: Options.text("interval").pipe(
-      Options.withPseudoName("DURATION"),
-      Options.withDescription('Time between two rounds of one portal, at least 1s: 30s (the default), 5s, "2 minutes"'),
-      Options.withDefault("30s")
-    )
-  },
-  run
-).pipe(
-  Command.withDescription(
-    "Mirror every registered portal's users' recent lists into the database, as one runner of a cluster, until Ctrl-C"
-  )
-)
+export const command = CommandLine.mirror

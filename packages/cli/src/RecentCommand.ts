@@ -14,8 +14,6 @@
  *
  * @since 0.1.0
  */
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import { ImRecent } from "@im-recent/client"
 import { AtomDateTime, RecentGet } from "@im-recent/domain"
 import * as Config from "effect/Config"
@@ -28,6 +26,7 @@ import * as Schema from "effect/Schema"
 import * as CliError from "./CliError.js"
 import * as Connection from "./Connection.js"
 import * as Filters from "./Filters.js"
+import * as CommandLine from "./internal/commandLine.js"
 import * as Duration from "./internal/duration.js"
 import * as Text from "./internal/text.js"
 import * as RecentTable from "./RecentTable.js"
@@ -243,21 +242,4 @@ export const run = (flags: Flags): Effect.Effect<void, CliError.UsageError | Cli
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make(
-  "recent",
-  {
-    ...Filters.options,
-    since: Options.text("since").pipe(
-      Options.withPseudoName("ATOM|DURATION"),
-      Options.withDescription(
-        "Show only the chats changed since then (LAST_SYNC_DATE): an ATOM date-time like 2026-02-25T18:30:00+03:00, or a duration ago like 2h, 30m, 1d"
-      ),
-      Options.optional
-    ),
-    json: Options.boolean("json").pipe(
-      Options.withDescription("Print the response ({ result, time }) as JSON in the wire encoding instead of a table")
-    ),
-    ...Connection.options
-  },
-  run
-).pipe(Command.withDescription("Show the user's recent chats (im.recent.get)"))
+export const command = CommandLine.recent

@@ -35,7 +35,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaultWidth = 100
+export const defaultWidth: number = Text.defaultWidth
 
 /**
  * The width to lay out for: the terminal's columns, else `COLUMNS`, else `fallback` ({@link defaultWidth}).
@@ -43,15 +43,8 @@ export const defaultWidth = 100
  * @since 0.1.0
  * @category constructors
  */
-export const terminalWidth = (
-  columns: number | undefined,
-  env: string | undefined,
-  fallback = defaultWidth
-): number => {
-  if (columns !== undefined && columns > 0) return columns
-  const fromEnv = Number(env)
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback
-}
+export const terminalWidth: (columns: number | undefined, env: string | undefined, fallback?: number) => number =
+  Text.terminalWidth
 
 /** Extended chat types (`chat.type`) as users know them. */
 const chatKinds: Readonly<Record<string, string>> = {

@@ -19,8 +19,6 @@
  *
  * @since 0.1.0
  */
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import { type Bitrix24Error, RecentSync } from "@im-recent/client"
 import type { RecentItem } from "@im-recent/domain"
 import * as Console from "effect/Console"
@@ -33,6 +31,7 @@ import * as Option from "effect/Option"
 import * as CliError from "./CliError.js"
 import * as Connection from "./Connection.js"
 import * as Filters from "./Filters.js"
+import * as CommandLine from "./internal/commandLine.js"
 import * as Durations from "./internal/duration.js"
 import * as Text from "./internal/text.js"
 import * as RecentCommand from "./RecentCommand.js"
@@ -270,20 +269,4 @@ export const run = (flags: Flags): Effect.Effect<void, CliError.UsageError | Cli
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make(
-  "watch",
-  {
-    ...Filters.options,
-    ...Connection.options,
-    interval: Options.text("interval").pipe(
-      Options.withPseudoName("DURATION"),
-      Options.withDescription('Time between two syncs, at least 1s: 5s (the default), 1500ms, 2m, "10 seconds"'),
-      Options.withDefault("5s")
-    )
-  },
-  run
-).pipe(
-  Command.withDescription(
-    "Keep the recent list in sync (a full load, then deltas with LAST_SYNC_DATE) and print what changes, until Ctrl-C"
-  )
-)
+export const command = CommandLine.watch

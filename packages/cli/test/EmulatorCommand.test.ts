@@ -1,5 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import * as Http from "node:http"
 import * as Https from "node:https"
+import type * as Net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -28,6 +30,72 @@ const httpsJson = (url: string, ca: string) =>
 
 const live = { timeout: 90_000 }
 
+interface Received {
+  readonly contentType: string | undefined
+  readonly fields: ReadonlyMap<string, string>
+}
+
+/** A receiver of install events on a loopback port (0: a free one); `waitFor(n)` resolves once it got n events. */
+const receiver = (port = 0) =>
+  Effect.acquireRelease(
+    Effect.async<{
+      readonly server: Http.Server
+      readonly url: string
+      readonly received: Array<Received>
+      readonly waitFor: (count: number) => Promise<void>
+    }>((resume) => {
+      const received: Array<Received> = []
+      const waiting: Array<{ count: number; resolve: () => void }> = []
+      const server = Http.createServer((request, response) => {
+        let body = ""
+        request.setEncoding("utf8").on("data", (chunk: string) => {
+          body += chunk
+        })
+        request.on("end", () => {
+          received.push({ contentType: request.headers["content-type"], fields: new Map(new URLSearchParams(body)) })
+          response.writeHead(200).end("ok")
+          for (const waiter of waiting.filter((candidate) => received.length >= candidate.count)) waiter.resolve()
+        })
+      })
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address() as Net.AddressInfo
+        resume(
+          Effect.succeed({
+            server,
+            url: `http://127.0.0.1:${address.port}/install`,
+            received,
+            waitFor: (count) =>
+              received.length >= count
+                ? Promise.resolve()
+                : new Promise<void>((resolve) => waiting.push({ count, resolve }))
+          })
+        )
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  )
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+const closedPort = Effect.async<number>((resume) => {
+  const server = Http.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const { port } = server.address() as Net.AddressInfo
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+/** Resolves once stderr has a line matching `pattern`. */
+const stderrLine = (running: { readonly stderr: () => string }, pattern: RegExp) =>
+  Effect.promise(async () => {
+    while (!linesOf(running.stderr()).some((line) => pattern.test(line))) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  })
+
 describe("im-recent emulator (live)", () => {
   it.live(
     "prints the handshake as the first stdout line, serves webhooks, and exits 0 on SIGTERM",
@@ -37,6 +105,8 @@ describe("im-recent emulator (live)", () => {
         const line = yield* promise(() => running.line(/^\{/))
         const handshake = JSON.parse(line) as EmulatorCommand.Handshake
         assert.match(handshake.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
+        assert.match(handshake.memberId, /^[0-9a-f]{32}$/)
+        assert.deepStrictEqual(Object.keys(handshake), ["baseUrl", "memberId", "webhook", "webhooks", "oauth"])
         assert.isUndefined(handshake.caFile)
         const first = handshake.webhooks[0]
         assert.strictEqual(first.userId, 1)
@@ -294,6 +364,197 @@ describe("im-recent emulator (live)", () => {
   )
 
   it.live(
+    '--portals 3 --install-to: {"portals": [...]} of three handshakes, and one ONAPPINSTALL per portal with its tokens',
+    () =>
+      Effect.gen(function* () {
+        const sink = yield* receiver()
+        const running = yield* cli([
+          "emulator",
+          "--portals",
+          "3",
+          "--seed",
+          "5",
+          "--users",
+          "3",
+          "--chats",
+          "1",
+          "--locale",
+          "en",
+          "--install-to",
+          sink.url
+        ])
+        const line = yield* promise(() => running.line(/^\{/))
+        const { portals, ...rest } = JSON.parse(line) as EmulatorCommand.FleetHandshake
+        assert.deepStrictEqual(Object.keys(rest), [], "one key: portals")
+        assert.strictEqual(portals.length, 3)
+        assert.strictEqual(new Set(portals.map((portal) => portal.baseUrl)).size, 3, "three ports")
+        assert.strictEqual(new Set(portals.map((portal) => portal.memberId)).size, 3)
+        for (const portal of portals) {
+          // each element is shaped as the single portal's handshake
+          assert.deepStrictEqual(Object.keys(portal), ["baseUrl", "memberId", "webhook", "webhooks", "oauth"])
+          assert.deepStrictEqual(Object.keys(portal.oauth!), [
+            "clientId",
+            "clientSecret",
+            "applicationToken",
+            "memberId",
+            "userId",
+            "accessToken",
+            "refreshToken",
+            "expires",
+            "restUrl",
+            "tokenUrl"
+          ])
+          const answer = yield* promise(() => fetch(`${portal.webhook}im.recent.get`))
+          assert.strictEqual(answer.status, 200)
+        }
+        // portal 0 is the single emulator's portal of the same seed: the same webhook codes
+        const single = yield* cli(["emulator", "--seed", "5", "--users", "3", "--chats", "1", "--locale", "en"])
+        const alone = JSON.parse(yield* promise(() => single.line(/^\{/))) as EmulatorCommand.Handshake
+        const code = (url: string | undefined) => url?.split("/")[5]
+        assert.strictEqual(code(portals[0].webhook), code(alone.webhook))
+        assert.notStrictEqual(code(portals[1].webhook), code(alone.webhook))
+        single.child.kill("SIGTERM")
+
+        yield* promise(() => sink.waitFor(3))
+        for (const portal of portals) {
+          const event = sink.received.find((candidate) => candidate.fields.get("auth[member_id]") === portal.memberId)
+          if (event === undefined) return assert.fail(`no ONAPPINSTALL from ${portal.baseUrl}`)
+          assert.strictEqual(event.contentType, "application/x-www-form-urlencoded")
+          assert.strictEqual(event.fields.get("event"), "ONAPPINSTALL")
+          assert.strictEqual(event.fields.get("data[LANGUAGE_ID]"), "en")
+          assert.strictEqual(event.fields.get("auth[access_token]"), portal.oauth?.accessToken)
+          assert.strictEqual(event.fields.get("auth[refresh_token]"), portal.oauth?.refreshToken)
+          assert.strictEqual(event.fields.get("auth[application_token]"), portal.oauth?.applicationToken)
+          assert.strictEqual(event.fields.get("auth[client_endpoint]"), `${portal.baseUrl}/rest/`)
+          assert.strictEqual(event.fields.get("auth[domain]"), new URL(portal.baseUrl).host)
+        }
+        yield* stderrLine(running, /delivered/)
+        running.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null }, running.stderr())
+        assert.strictEqual(sink.received.length, 3, "one event per portal, no more")
+        const lines = linesOf(running.stderr())
+        assert.strictEqual(lines.length, 3, running.stderr())
+        for (const stderrLine of lines) {
+          assert.match(
+            stderrLine,
+            /^im-recent: info: ONAPPINSTALL of http:\/\/127\.0\.0\.1:\d+ to .*: delivered \(HTTP 200\) on attempt 1$/
+          )
+        }
+        for (const portal of portals) {
+          for (const secret of [
+            portal.oauth!.accessToken,
+            portal.oauth!.refreshToken,
+            portal.oauth!.clientSecret,
+            portal.oauth!.applicationToken
+          ]) {
+            assert.notInclude(running.stderr(), secret)
+          }
+        }
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "--install-to without --portals: the single portal's event, sent again once the receiver comes up late",
+    () =>
+      Effect.gen(function* () {
+        const port = yield* closedPort
+        const running = yield* cli([
+          "emulator",
+          "--users",
+          "3",
+          "--chats",
+          "1",
+          "--install-to",
+          `http://127.0.0.1:${port}/install?key=receiver-secret`
+        ])
+        const handshake = JSON.parse(yield* promise(() => running.line(/^\{/))) as EmulatorCommand.Handshake
+        assert.isString(handshake.baseUrl, "the single handshake, not a fleet's")
+        yield* stderrLine(running, /attempt 1 failed/)
+        const sink = yield* receiver(port)
+        yield* promise(() => sink.waitFor(1))
+        assert.strictEqual(sink.received[0].fields.get("auth[member_id]"), handshake.memberId)
+        assert.strictEqual(sink.received[0].fields.get("auth[application_token]"), handshake.oauth?.applicationToken)
+        yield* stderrLine(running, /delivered/)
+        running.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => running.exited), { code: 0, signal: null })
+        const lines = linesOf(running.stderr())
+        assert.match(
+          lines[0],
+          /^im-recent: info: ONAPPINSTALL of .* to http:\/\/127\.0\.0\.1:\d+\/install\?…: attempt 1 failed: .*ECONNREFUSED/
+        )
+        assert.match(lines[1], /: trying again in 1s$/)
+        assert.match(lines.at(-1)!, /: delivered \(HTTP 200\) on attempt \d+$/)
+        assert.notInclude(running.stderr(), "receiver-secret")
+        assert.notInclude(running.stderr(), handshake.oauth!.accessToken)
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "--portals 2 --save FILE: one file per portal (FILE-0.json, FILE-1.json); --state FILE continues each",
+    () =>
+      Effect.gen(function* () {
+        const directory = mkdtempSync(join(tmpdir(), "im-recent-cli-test-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(directory, { recursive: true, force: true })))
+        const file = join(directory, "portal.json")
+        const first = yield* cli(["emulator", "--portals", "2", "--users", "3", "--chats", "1", "--save", file])
+        const before = JSON.parse(yield* promise(() => first.line(/^\{/))) as EmulatorCommand.FleetHandshake
+        assert.deepStrictEqual(readdirSync(directory).sort(), ["portal-0.json", "portal-1.json"])
+        const posted = yield* promise(async () => {
+          const response = await fetch(`${before.portals[1].webhook}im.message.add`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ DIALOG_ID: "chat1", MESSAGE: "on portal 1" })
+          })
+          return ((await response.json()) as Json).result as number
+        })
+        first.child.kill("SIGTERM")
+        assert.deepStrictEqual(yield* promise(() => first.exited), { code: 0, signal: null }, first.stderr())
+
+        const second = yield* cli(["emulator", "--portals", "2", "--state", file])
+        const after = JSON.parse(yield* promise(() => second.line(/^\{/))) as EmulatorCommand.FleetHandshake
+        const codes = (handshake: EmulatorCommand.FleetHandshake) =>
+          handshake.portals.map((portal) => portal.webhook?.split("/")[5])
+        assert.deepStrictEqual(codes(after), codes(before))
+        const lastOf = (portal: EmulatorCommand.Handshake) =>
+          promise(async () => {
+            const body = (await (await fetch(`${portal.webhook}im.recent.get`)).json()) as Json
+            return body.result.find((item: Json) => item.id === "chat1")?.message?.id as number | undefined
+          })
+        assert.strictEqual(yield* lastOf(after.portals[1]), posted)
+        assert.notStrictEqual(yield* lastOf(after.portals[0]), posted, "portal 0 never saw it")
+        second.child.kill("SIGTERM")
+        yield* promise(() => second.exited)
+        // a fleet's --state needs every portal's file
+        const third = yield* cli(["emulator", "--portals", "3", "--state", file])
+        assert.strictEqual((yield* promise(() => third.exited)).code, 2)
+        assert.match(third.stderr(), /^im-recent: --state .*portal-2\.json /)
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "bad --portals and --install-to: one line naming the flag, nothing on stdout, exit status 2",
+    () =>
+      Effect.gen(function* () {
+        for (const [args, pattern] of [
+          [["emulator", "--portals", "0"], /^im-recent: --portals must be from 1 to 256, got 0\n$/],
+          [["emulator", "--portals", "abc"], /^im-recent: --portals abc is refused: not an integer\. Accepted: N, /],
+          [["emulator", "--install-to", "notaurl"], /^im-recent: --install-to "notaurl" is not an absolute URL/]
+        ] as const) {
+          const running = yield* cli(args)
+          const exit = yield* promise(() => running.exited)
+          assert.strictEqual(exit.code, 2, `${args.join(" ")}: ${running.stderr()}`)
+          assert.strictEqual(running.stdout(), "")
+          assert.strictEqual(linesOf(running.stderr()).length, 1, running.stderr())
+          assert.match(running.stderr(), pattern)
+        }
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
     "a port fetch refuses (6000): one line naming the port and why, exit status 2, nothing on stdout",
     () =>
       Effect.gen(function* () {
@@ -367,6 +628,8 @@ const flags = (overrides: Partial<EmulatorCommand.Flags> = {}): EmulatorCommand.
   cert: Option.none(),
   key: Option.none(),
   appUrl: Option.none(),
+  portals: Option.none(),
+  installTo: Option.none(),
   ...overrides
 })
 
@@ -443,6 +706,44 @@ describe("EmulatorCommand.settings", () => {
         assert.include(yield* usageError({ save: Option.some(nowhere) }), `--save ${nowhere}`)
       }).pipe(Effect.scoped)
   )
+
+  it.effect("--portals and --install-to: the fleet's settings; values that cannot work name the flag", () =>
+    Effect.gen(function* () {
+      const fleet = yield* settings({
+        portals: Option.some(4),
+        seed: Option.some(9),
+        installTo: Option.some("http://x/")
+      })
+      assert.deepStrictEqual(fleet.fleet, Option.some({ portals: 4, seed: 9, states: undefined }))
+      assert.deepStrictEqual(fleet.installTo, Option.some("http://x/"))
+      assert.isTrue(Option.isNone((yield* settings({})).fleet))
+      assert.deepStrictEqual(
+        (yield* settings({ portals: Option.some(1) })).fleet,
+        Option.some({ portals: 1, seed: 1, states: undefined })
+      )
+      assert.strictEqual(yield* usageError({ portals: Option.some(0) }), "--portals must be from 1 to 256, got 0")
+      assert.include(yield* usageError({ portals: Option.some(257) }), "--portals must be from 1 to 256")
+      assert.strictEqual(
+        yield* usageError({ installTo: Option.some("notaurl") }),
+        '--install-to "notaurl" is not an absolute URL (like http://127.0.0.1:8080/install)'
+      )
+      assert.include(yield* usageError({ installTo: Option.some("mailto:a@b.c") }), "--install-to ")
+      assert.strictEqual(
+        yield* usageError({ port: 65_534, portals: Option.some(3) }),
+        "--port 65534 with --portals 3: the ports 65534…65536 go past 65535; pick a lower port (0 picks free ones)"
+      )
+      const line = yield* usageError({ port: 5998, portals: Option.some(3) })
+      assert.include(line, "--port 5998 with --portals 3: portal 2 would listen on 6000: ")
+      assert.strictEqual((yield* settings({ port: 5997, portals: Option.some(3) })).port, 5997)
+    })
+  )
+
+  it("portalFile: -<index> before the extension, or at the end", () => {
+    assert.strictEqual(EmulatorCommand.portalFile("portal.json", 0), "portal-0.json")
+    assert.strictEqual(EmulatorCommand.portalFile("/tmp/a.b/state.v2.json", 12), "/tmp/a.b/state.v2-12.json")
+    assert.strictEqual(EmulatorCommand.portalFile("/tmp/a.b/state", 1), "/tmp/a.b/state-1")
+    assert.strictEqual(EmulatorCommand.portalFile("dir/.portal", 3), "dir/.portal-3")
+  })
 
   it.effect("--app-url goes to the emulator's appUrl; a URL it cannot frame is refused", () =>
     Effect.gen(function* () {

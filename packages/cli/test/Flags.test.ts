@@ -439,6 +439,25 @@ describe("flag errors name the flag, what was wrong and what is accepted", () =>
     })
   )
 
+  it.effect("--portals abc, --portals 1.5, --install-to without a URL: each names the flag", () =>
+    Effect.gen(function* () {
+      const accepted = "Accepted: N, an integer: Serve N independent portals (1 to 256)"
+      assert.include(
+        yield* refusedWith(["emulator", "--portals", "abc"]),
+        `--portals abc is refused: not an integer. ${accepted}`
+      )
+      assert.include(yield* refusedWith(["emulator", "--portals=1.5"]), "--portals 1.5 is refused: not an integer.")
+      assert.match(
+        yield* refusedWith(["emulator", "--install-to"]),
+        /^--install-to needs a value\. Accepted: URL: Once up, /
+      )
+      assert.match(
+        yield* refusedWith(["emulator", "--install-to", "--portals", "2"]),
+        /^--install-to needs a value\. Accepted: URL: /
+      )
+    })
+  )
+
   it("the flags come from the commands' descriptors, with their types", () => {
     const emulator = commands.find((command) => command.name === "emulator")!
     const flag = (name: string) => emulator.flags.find((candidate) => candidate.names.includes(name))
@@ -448,6 +467,8 @@ describe("flag errors name the flag, what was wrong and what is accepted", () =>
     assert.strictEqual(flag("--operating-limit")?.kind, "float")
     assert.strictEqual(flag("--state")?.kind, "text")
     assert.strictEqual(flag("--tls")?.kind, "switch")
+    assert.strictEqual(flag("--portals")?.kind, "integer")
+    assert.strictEqual(flag("--install-to")?.placeholder, "URL")
     assert.deepStrictEqual(
       commands.map((command) => command.name),
       ["recent", "watch", "emulator"]

@@ -126,7 +126,7 @@ describe("--help, piped (live)", () => {
             .map((line) => line.trim())
             .join(" ")
           assert.include(joined, "Each method's operating budget: seconds of server time per 10 minutes (default 480)")
-          if (columns === 200) assert.strictEqual(lines.filter((line) => line.startsWith("  --")).length, 18)
+          if (columns === 200) assert.strictEqual(lines.filter((line) => line.startsWith("  --")).length, 20)
         }
       }).pipe(Effect.scoped),
     live

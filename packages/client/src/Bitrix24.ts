@@ -7,7 +7,8 @@
  *
  * 1. the method waits while its operating-time budget is paused (`OperatingBudget`);
  * 2. the request waits for room in the portal's leaky bucket, shared by every client of that portal in
- *    the process (`RequestThrottle`);
+ *    the process (`RequestThrottle`), and holds its place there until its answer has arrived (not while it is
+ *    decoded);
  * 3. the answer is read whole within the timeout (60 s; the request is aborted past it), and the
  *    `{ error, error_description }` envelope is decoded before anything else, whatever the status;
  *    other bodies are decoded with `schema`;
@@ -180,7 +181,9 @@ export const make = (
               })
           )
         )
-        const raw = yield* exchange(client, request, ctx, timeout, requestInit)
+        // The request counts in the bucket until its whole body has arrived (the server counted it before answering);
+        // reading and decoding the body happen after its slot is released.
+        const raw = yield* bucket.withSlot(exchange(client, request, ctx, timeout, requestInit))
         yield* Effect.annotateCurrentSpan("http.response.status_code", raw.status)
         const outcome = yield* classify(ctx, raw.status, raw.contentType, raw.text)
         yield* budget.record(ctx.method, outcome.body.time)
@@ -212,14 +215,13 @@ export const make = (
       Effect.gen(function* () {
         yield* budget.gate(ctx.method)
         const credential = yield* auth.credential
-        return yield* bucket.withSlot(send(ctx, params, schema, credential, attemptNo)).pipe(
+        return yield* send(ctx, params, schema, credential, attemptNo).pipe(
           Effect.catchIf(isRenewable, (error) =>
             Effect.flatMap(
               auth.renew(credential),
               Option.match({
                 onNone: () => Effect.fail(error),
-                onSome: (fresh) =>
-                  Effect.zipRight(budget.gate(ctx.method), bucket.withSlot(send(ctx, params, schema, fresh, attemptNo)))
+                onSome: (fresh) => Effect.zipRight(budget.gate(ctx.method), send(ctx, params, schema, fresh, attemptNo))
               })
             )
           )
@@ -261,15 +263,26 @@ export const make = (
       const idempotent = callOptions?.idempotent ?? true
       let attemptNo = 0
       const onRetry = options?.onRetry
-      return yield* Effect.suspend(() => attempt(ctx, params, schema, ++attemptNo)).pipe(
-        // `while` is asked only once the schedule allows another attempt
-        Effect.retry({
-          schedule,
-          while: (error) =>
-            isRetryable(error, idempotent) &&
-            (onRetry === undefined || Effect.as(onRetry({ method, attempt: attemptNo, error }), true))
-        })
-      )
+      const once = Effect.suspend(() => attempt(ctx, params, schema, ++attemptNo))
+      // The schedule is set up only after a first failure (most calls succeed at once): it is then driven by a copy of
+      // the call whose first run fails with that error again, so it sees the same failures at the same instants.
+      return yield* Effect.catchAll(once, (first) => {
+        let replay: Bitrix24Error | undefined = first
+        return Effect.suspend(() => {
+          if (replay === undefined) return once
+          const error = replay
+          replay = undefined
+          return Effect.fail(error)
+        }).pipe(
+          // `while` is asked only once the schedule allows another attempt
+          Effect.retry({
+            schedule,
+            while: (error) =>
+              isRetryable(error, idempotent) &&
+              (onRetry === undefined || Effect.as(onRetry({ method, attempt: attemptNo, error }), true))
+          })
+        )
+      })
     })
 
     return Bitrix24.of({

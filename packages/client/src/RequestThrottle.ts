@@ -100,7 +100,14 @@ export const unsafeMakeBucket = (key: string, settings: RateLimit.Settings): Buc
     settings,
     withSlot: (effect) =>
       Effect.uninterruptibleMask((restore) =>
-        Effect.zipRight(restore(queued), Effect.ensuring(restore(effect), release))
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          // nobody queued and room now: admitted at once, without the queue's bookkeeping
+          if (waiting === 0 && RateLimit.waitMillis(counted, now, settings, inFlight) === 0) {
+            inFlight += 1
+            return Effect.ensuring(restore(effect), release)
+          }
+          return Effect.zipRight(restore(queued), Effect.ensuring(restore(effect), release))
+        })
       ),
     saturate: Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.sync(() => {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { type Bitrix24, RequestThrottle } from "@im-recent/client"
+import { Bitrix24, RequestThrottle } from "@im-recent/client"
 import { RateLimit } from "@im-recent/domain"
-import { Clock, Effect, Exit, Fiber, FastCheck as fc, Layer, TestClock } from "effect"
+import { Clock, Effect, Exit, Fiber, FastCheck as fc, Layer, Schema, TestClock } from "effect"
 import * as Msw from "./support/Msw.js"
 
 /** The server's rule (the domain's, which the emulator runs too) replayed over arrival times: how many it refuses. */
@@ -123,6 +123,30 @@ describe("RequestThrottle", () => {
     })
   )
 
+  it.effect("a call holds its slot until its answer has arrived, not while the answer is decoded", () =>
+    Effect.gen(function* () {
+      const portal = yield* Msw.fakePortal(() => Msw.ok([]))
+      const program = Effect.gen(function* () {
+        const bitrix = yield* Bitrix24.Bitrix24
+        const seen: Array<number> = []
+        // a schema whose decoding reads the bucket: the answer is in hand, the request no longer in flight
+        const Probe = Schema.transform(Schema.Unknown, Schema.Unknown, {
+          strict: true,
+          decode: (body) => {
+            seen.push(Effect.runSync(bitrix.bucket.state).inFlight)
+            return body
+          },
+          encode: (body) => body
+        })
+        yield* bitrix.call("im.recent.get", {}, Probe)
+        assert.deepStrictEqual(seen, [0])
+        assert.strictEqual((yield* bitrix.bucket.state).level, 1)
+      })
+      yield* program.pipe(Effect.provide(Msw.webhookLayer(portal, { rateLimit: RateLimit.make(5, 1) })))
+      assert.strictEqual(portal.requests.length, 1)
+    }).pipe(Effect.provide(Msw.layer))
+  )
+
   it.effect("an interrupted waiter leaves the queue; the next caller gets its slot", () =>
     Effect.gen(function* () {
       const bucket = RequestThrottle.unsafeMakeBucket("k", RateLimit.make(1, 1))
@@ -175,5 +199,45 @@ describe("RequestThrottle", () => {
         }
       }),
     { fastCheck: { numRuns: 60 } }
+  )
+
+  it.effect.prop(
+    "with answers that take time, the server never refuses, wherever in the exchange it counts the request",
+    {
+      burst: fc.integer({ min: 1, max: 5 }),
+      drain: fc.integer({ min: 1, max: 4 }),
+      // per request: the exchange's duration, and where in it the server counts the request (0 = when sent)
+      calls: fc.array(fc.record({ latency: fc.integer({ min: 0, max: 1500 }), at: fc.double({ min: 0, max: 1 }) }), {
+        minLength: 1,
+        maxLength: 20
+      })
+    },
+    ({ burst, drain, calls }) =>
+      Effect.gen(function* () {
+        const settings = RateLimit.make(burst, drain)
+        const bucket = RequestThrottle.unsafeMakeBucket("latency", settings)
+        const counted: Array<number> = []
+        const fibers = yield* Effect.forEach(calls, ({ latency, at }) =>
+          Effect.fork(
+            bucket.withSlot(
+              Effect.gen(function* () {
+                const sent = yield* Clock.currentTimeMillis
+                counted.push(sent + Math.floor(at * latency))
+                yield* Effect.sleep(latency)
+              })
+            )
+          )
+        )
+        for (let step = 0; step < 400 && counted.length < calls.length; step++) {
+          yield* Effect.yieldNow()
+          yield* TestClock.adjust("100 millis")
+        }
+        yield* TestClock.adjust("1 hour")
+        yield* Fiber.joinAll(fibers)
+        assert.strictEqual(counted.length, calls.length)
+        const arrivals = [...counted].sort((a, b) => a - b)
+        assert.strictEqual(serverRejections(settings, arrivals), 0, `arrivals ${arrivals.join(",")}`)
+      }),
+    { fastCheck: { numRuns: 30 } }
   )
 })

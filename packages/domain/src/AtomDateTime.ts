@@ -136,6 +136,50 @@ export const makeZoned = (epochMillis: number, offsetMillis: number): DateTime.Z
   return zone.last
 }
 
+/**
+ * How many wire strings one generation of the decoding cache holds. A response repeats its dates (an item's
+ * `date_update` is its message's `date`, chats share their creation dates) and so do successive responses (a polling
+ * client reads the same items again): 2,305 distinct values for 5,101 dates in the benchmark's 1,000 items, 20,632
+ * for 50,941 in its 10,000.
+ *
+ * @internal
+ */
+export const CACHE_GENERATION = 16_384
+
+/**
+ * The decoded values of recent wire strings, in two generations: a string found is moved to the young one; when the
+ * young one is full it becomes the old one and the old one is dropped. At most `2 * CACHE_GENERATION` entries, and
+ * one `Map.get` per hit instead of a new `DateTime` (Effect's constructor defines three properties per value).
+ */
+let young = new Map<string, DateTime.Zoned>()
+let old = new Map<string, DateTime.Zoned>()
+
+const remember = (input: string, value: DateTime.Zoned): DateTime.Zoned => {
+  if (young.size >= CACHE_GENERATION) {
+    old = young
+    young = new Map()
+  }
+  young.set(input, value)
+  return value
+}
+
+/** The decoded value of an ATOM string, or `FAIL`: what `decodeAtom` succeeds with, from the cache when it can. */
+const decodeCached = (input: string): DateTime.Zoned | typeof FAIL => {
+  const value = young.get(input)
+  if (value !== undefined) return value
+  const older = old.get(input)
+  if (older !== undefined) return remember(input, older)
+  const epochMillis = parseEpoch(input)
+  return Number.isNaN(epochMillis) ? FAIL : remember(input, makeZoned(epochMillis, parsedOffset))
+}
+
+/**
+ * How many wire strings the decoding cache holds now (for the tests: it stays bounded).
+ *
+ * @internal
+ */
+export const cacheSize = (): number => young.size + old.size
+
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`)
 const pad4 = (n: number): string => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : `${n}`)
 
@@ -229,11 +273,7 @@ export const AtomDateTime: Schema.Schema<DateTime.Zoned, string> = Schema.transf
   }
 ).annotations({
   identifier: "AtomDateTime",
-  [FastPathId]: (input: unknown): unknown => {
-    if (typeof input !== "string") return FAIL
-    const epochMillis = parseEpoch(input)
-    return Number.isNaN(epochMillis) ? FAIL : makeZoned(epochMillis, parsedOffset)
-  },
+  [FastPathId]: (input: unknown): unknown => (typeof input === "string" ? decodeCached(input) : FAIL),
   description: "an ATOM date-time (YYYY-MM-DDThh:mm:ss±hh:mm)",
   jsonSchema: { type: "string", format: "date-time" }
 })

@@ -183,3 +183,29 @@ describe("without code generation from strings (CSP, --disallow-code-generation-
     assert.isTrue(FastDecode.compiles())
   })
 })
+
+describe("decoded structs are plain objects, built by generated constructors", () => {
+  // 8 optional properties: 256 shapes, past the 64 generated builders, so the property-by-property fallback runs too
+  const names = ["a", "b", "c", "d", "e", "f", "g", "h"] as const
+  const Wide = Schema.Struct({
+    id: Schema.Number,
+    ...Object.fromEntries(names.map((name) => [name, Schema.optional(Schema.String)]))
+  }) as unknown as Schema.Schema<Record<string, unknown>, Record<string, unknown>>
+  const check = sameAsRegular(Wide)
+  const fast = FastDecode.decodeUnknownEither(Wide)
+  it.prop(
+    "every shape of a struct with 8 optional properties, in the regular decoder's key order, on Object.prototype",
+    [fc.array(fc.subarray([...names]), { minLength: 100, maxLength: 300 })],
+    ([shapes]) => {
+      for (const [i, shape] of shapes.entries()) {
+        const input = Object.fromEntries([...shape.map((name) => [name, name]), ["id", i]])
+        check(input)
+        const decoded = Either.getOrThrow(fast(input))
+        assert.strictEqual(Object.getPrototypeOf(decoded), Object.prototype)
+        assert.strictEqual(decoded.constructor, Object)
+        assert.deepStrictEqual(Object.keys(decoded), ["id", ...names.filter((name) => shape.includes(name))])
+      }
+    },
+    { fastCheck: { numRuns: 20 } }
+  )
+})

@@ -72,6 +72,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Ref from "effect/Ref"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
+import type * as AppInstall from "./AppInstall.js"
 import * as Faults from "./Faults.js"
 import * as Generator from "./Generator.js"
 import type { Engine } from "./internal/http/call.js"
@@ -79,6 +80,7 @@ import * as EmulatorClock from "./internal/http/clock.js"
 import { dropHeader } from "./internal/http/envelope.js"
 import * as Settings from "./internal/http/options.js"
 import * as Router from "./internal/http/router.js"
+import { applicationTokenOf, memberIdOf } from "./internal/state/identity.js"
 import * as Methods from "./Methods.js"
 import type * as PhpQuery from "./PhpQuery.js"
 import * as Portal from "./Portal.js"
@@ -172,6 +174,10 @@ export interface Service {
   readonly app: HttpApp.Default<never, never>
   readonly portal: Portal.Service
   readonly publicUrl: string
+  /** The portal's `member_id` (the MD5 of its host, as the token endpoint and the portal pages write it). */
+  readonly memberId: string
+  /** The portal's clock, in milliseconds since the epoch (`startAt` and on). */
+  readonly now: Effect.Effect<number>
 }
 
 /**
@@ -224,7 +230,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, OptionsError
       faultState: yield* Ref.make(Faults.initial(options.faults ?? {})),
       retiredTokens: yield* Ref.make<ReadonlySet<string>>(new Set())
     }
-    return { app: yield* Router.make(engine), portal, publicUrl: engine.publicUrl }
+    return {
+      app: yield* Router.make(engine),
+      portal,
+      publicUrl: engine.publicUrl,
+      memberId: memberIdOf(state.portal.domain),
+      now: Effect.map(clock.nanos, EmulatorClock.toMillis)
+    }
   })
 
 /**
@@ -350,8 +362,22 @@ export const webhookUrls = (service: Service): Effect.Effect<ReadonlyArray<Webho
   )
 
 /**
+ * The webhook a client reads the recent list with: the first with the `im` scope of user 1 (the generated portal's
+ * administrator, with the richest list), else the first with `im` of any user; `undefined` when none has `im`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const readerWebhook = (webhooks: ReadonlyArray<WebhookUrl>): WebhookUrl | undefined => {
+  const withIm = webhooks.filter((hook) => hook.scopes.includes("im"))
+  return withIm.find((hook) => hook.userId === 1) ?? withIm[0]
+}
+
+/**
  * An OAuth application of the portal with a user's token pair, as clients use it: the application's id and secret,
- * the user, the pair, and the REST and token endpoints.
+ * the user, the pair, and the REST and token endpoints; with the application's `application_token` (the secret the
+ * portal's events to it carry) and the portal's `member_id`, as an app learns them from `ONAPPINSTALL` (see
+ * {@link AppInstall}).
  *
  * @since 0.1.0
  * @category models
@@ -359,6 +385,8 @@ export const webhookUrls = (service: Service): Effect.Effect<ReadonlyArray<Webho
 export interface OAuthCredentials {
   readonly clientId: string
   readonly clientSecret: string
+  readonly applicationToken: string
+  readonly memberId: string
   readonly userId: number
   readonly accessToken: string
   readonly refreshToken: string
@@ -383,6 +411,8 @@ export const oauthCredentials = (service: Service): Effect.Effect<OAuthCredentia
       return {
         clientId: app.clientId,
         clientSecret: app.clientSecret,
+        applicationToken: applicationTokenOf(app),
+        memberId: service.memberId,
         userId: pair.userId,
         accessToken: pair.accessToken,
         refreshToken: pair.refreshToken,

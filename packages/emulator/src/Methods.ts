@@ -17,6 +17,7 @@ import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Actions from "./Actions.js"
 import * as ChatMembership from "./ChatMembership.js"
 import * as DialogRead from "./DialogRead.js"
+import * as RecentGet from "./internal/methods/recentGet.js"
 import * as MessageEdit from "./MessageEdit.js"
 import type { CallContext, Method, MethodError } from "./Portal.js"
 import type { PortalState } from "./PortalState.js"
@@ -61,7 +62,7 @@ const writing = <A>(action: Actions.Action<A>): Method => ({
  * @category methods
  */
 export const methods: ReadonlyMap<string, Method> = new Map<string, Method>([
-  ["im.recent.get", reading((state, context, params) => RecentRead.get(state, context.userId, context.now, params))],
+  ["im.recent.get", reading((state, context, params) => RecentGet.shared(state, context.userId, context.now, params))],
   ["im.recent.list", reading((state, context, params) => RecentRead.list(state, context.userId, context.now, params))],
   ["im.recent.pin", writing(Actions.pin)],
   ["im.recent.unread", writing(Actions.unread)],

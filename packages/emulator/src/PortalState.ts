@@ -393,7 +393,9 @@ export const Webhook = Schema.Struct({
 export interface Webhook extends Schema.Schema.Type<typeof Webhook> {}
 
 /**
- * An OAuth application installed on the portal.
+ * An OAuth application installed on the portal. `applicationToken` (added) is the secret the portal puts in the
+ * events it sends the application (`auth[application_token]`, `ONAPPINSTALL` first), so the application can tell
+ * them from forgeries; without it, one is derived from the application's id and secret (the same on every run).
  *
  * @since 0.1.0
  * @category schemas
@@ -401,7 +403,8 @@ export interface Webhook extends Schema.Schema.Type<typeof Webhook> {}
 export const OAuthApp = Schema.Struct({
   clientId: Schema.String.pipe(Schema.minLength(1)),
   clientSecret: Schema.String.pipe(Schema.minLength(1)),
-  scopes: Schema.Array(Schema.String)
+  scopes: Schema.Array(Schema.String),
+  applicationToken: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1)), { exact: true })
 }).annotations({ identifier: "OAuthApp" })
 
 /**

@@ -20,10 +20,12 @@
  *
  * @since 0.1.0
  */
-import { BitrixDate, PhpValue as Php, RecentList, RecentOrder, RecentQuery } from "@im-recent/domain"
+import type { RecentQuery } from "@im-recent/domain"
+import { BitrixDate, PhpValue as Php, RecentList } from "@im-recent/domain"
 import type * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as Format from "./internal/methods/format.js"
+import * as RecentGet from "./internal/methods/recentGet.js"
 import * as Indexes from "./internal/state/indexes.js"
 import type { PortalState, RecentRow } from "./PortalState.js"
 
@@ -46,11 +48,7 @@ export const query = (
   state: PortalState,
   now: DateTime.DateTime,
   params: Readonly<Record<string, unknown>>
-): RecentQuery.RecentQuery =>
-  RecentQuery.fromParams(params, now, {
-    serverTimeZone: Indexes.of(state).zone.timeZone,
-    copilotHistoryAvailable: state.portal.copilotHistoryAvailable
-  })
+): RecentQuery.RecentQuery => RecentGet.query(state, now, params)
 
 const visibleDialogs = (index: Indexes.Index, userId: number): ((row: RecentRow) => boolean) => {
   const caller = index.user(userId)
@@ -73,29 +71,7 @@ export const get = (
   params: Readonly<Record<string, unknown>>
 ): Array<Json> => {
   const index = Indexes.of(state)
-  const recentQuery = query(state, now, params)
-  const visible = visibleDialogs(index, userId)
-  // `RecentQuery.includesType` and `inWindow`, with what they read from the query taken out of the loop
-  const types = recentQuery.types
-  const only = types._tag === "Only"
-  const sinceSeconds =
-    recentQuery.window._tag === "Unbounded" ? undefined : Math.floor(recentQuery.window.since.epochMillis / 1000)
-  const rows: Array<RecentRow> = []
-  for (const row of index.recentOf(userId)) {
-    if (
-      types.types.includes(row.itemType) === only &&
-      (sinceSeconds === undefined || Math.floor(row.dateUpdate.epochMillis / 1000) >= sinceSeconds) &&
-      visible(row)
-    ) {
-      rows.push(row)
-    }
-  }
-  const formatted = Format.formatRows(index, userId, rows, {
-    text: "preview",
-    withoutCommonUsers: false,
-    invitations: false
-  })
-  return RecentOrder.sort(formatted).map((entry) => entry.item)
+  return RecentGet.items(index, userId, RecentGet.select(index, userId, now, params))
 }
 
 const parseDate = (value: unknown, zone: DateTime.TimeZone): DateTime.Zoned | undefined => {

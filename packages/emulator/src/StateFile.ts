@@ -45,7 +45,7 @@ export class StateFileError extends Schema.TaggedError<StateFileError>("@im-rece
 }
 
 /** The keys whose values a decoding error must not show. */
-const secretKeys = new Set(["code", "clientSecret", "accessToken", "refreshToken"])
+const secretKeys = new Set(["code", "clientSecret", "applicationToken", "accessToken", "refreshToken"])
 
 /** The secrets a state file holds, found by key at any depth (the file need not decode for this). */
 const secretsIn = (text: string): ReadonlyArray<string> => {

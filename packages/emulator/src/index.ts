@@ -1,10 +1,18 @@
 /**
+ * The `ONAPPINSTALL` event: what a portal POSTs to an application's install handler once the application is
+ * installed, with the portal's tokens, `member_id` and `application_token`; delivered again while the receiver is not up.
+ *
+ * @since 0.1.0
+ */
+
+/**
  * The methods that change a portal: `im.recent.pin`, `im.recent.unread`, `im.recent.hide`, `im.message.add` and
  * `im.dialog.read`, as pure functions of a state.
  *
  * @since 0.1.0
  */
 export * as Actions from "./Actions.js"
+export * as AppInstall from "./AppInstall.js"
 /**
  * Chat membership: `im.chat.add`, `im.chat.leave` and `im.chat.mute`.
  *
@@ -37,6 +45,12 @@ export * as ExamplePortal from "./ExamplePortal.js"
  * @since 0.1.0
  */
 export * as Faults from "./Faults.js"
+/**
+ * Many portals from one process, each on its own port with its own data, limits, OAuth application and tokens.
+ *
+ * @since 0.1.0
+ */
+export * as Fleet from "./Fleet.js"
 /**
  * A realistic portal from a seed.
  *

@@ -2,6 +2,24 @@
  * Terminal text: display widths (wide and zero-width characters), one-line collapsing and trimming.
  */
 
+/**
+ * The width used when the output is not a terminal (`process.stdout.columns` is unset) and `COLUMNS` is not set.
+ */
+export const defaultWidth = 100
+
+/**
+ * The width to lay out for: the terminal's columns, else `COLUMNS`, else `fallback` ({@link defaultWidth}).
+ */
+export const terminalWidth = (
+  columns: number | undefined,
+  env: string | undefined,
+  fallback = defaultWidth
+): number => {
+  if (columns !== undefined && columns > 0) return columns
+  const fromEnv = Number(env)
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : fallback
+}
+
 /** Combining marks, variation selectors (Mn) and format characters such as zero-width joiners (Cf). */
 const zeroWidth = /^(?:\p{Mn}|\p{Me}|\p{Cf})$/u
 const wide = /^\p{Emoji_Presentation}$/u

@@ -12,7 +12,7 @@
  *
  * @internal
  */
-import { createHash, randomBytes } from "node:crypto"
+import { randomBytes } from "node:crypto"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
@@ -24,6 +24,7 @@ import type { Engine } from "../http/call.js"
 import { toSeconds } from "../http/clock.js"
 import { errorBody, json } from "../http/envelope.js"
 import { requestParams } from "../http/request.js"
+import { memberIdOf } from "../state/identity.js"
 import * as Page from "./page.js"
 
 /** The messenger placements a page opens with a dialog in its `PLACEMENT_OPTIONS` by default. @internal */
@@ -89,7 +90,7 @@ export const make = (engine: Engine): Effect.Effect<Frames> =>
     const portalUrl = new URL(engine.publicUrl)
     const domain = portalUrl.host
     const protocol = portalUrl.protocol === "https:" ? "1" : "0"
-    const memberId = createHash("md5").update(domain).digest("hex")
+    const memberId = memberIdOf(domain)
     const appKey = (app: OAuthApp) => `app\u0000${app.clientId}`
     const userKey = (app: OAuthApp, userId: number) => `user\u0000${app.clientId}\u0000${userId}`
     const now = Effect.map(engine.clock.nanos, (nanos) => Math.floor(toSeconds(nanos)))

@@ -8,8 +8,10 @@
 
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { ErrorEnvelope } from "@im-recent/domain"
+import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as DateTime from "effect/DateTime"
+import * as Stream from "effect/Stream"
 import * as Zone from "../state/zone.js"
 import * as JsonBytes from "./jsonBytes.js"
 import * as XmlBody from "./xml.js"
@@ -152,7 +154,18 @@ export const json = (
   if (truncate) {
     return HttpServerResponse.text(cut(JSON.stringify(body)), { status, contentType: jsonContentType, headers })
   }
-  return HttpServerResponse.uint8Array(JsonBytes.encode(body), { status, contentType: jsonContentType, headers })
+  const chunks = JsonBytes.encodeChunks(body)
+  if (chunks.length === 1)
+    return HttpServerResponse.uint8Array(chunks[0]!, { status, contentType: jsonContentType, headers })
+  // a body with large shared chunks goes out chunk by chunk, with its length declared (never chunked encoding)
+  let contentLength = 0
+  for (const chunk of chunks) contentLength += chunk.length
+  return HttpServerResponse.stream(Stream.fromChunk(Chunk.unsafeFromArray(chunks)), {
+    status,
+    contentType: jsonContentType,
+    contentLength,
+    headers
+  })
 }
 
 const cut = (text: string): string => text.slice(0, Math.max(1, Math.floor(text.length / 2)))

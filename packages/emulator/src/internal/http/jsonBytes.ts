@@ -50,23 +50,41 @@ const mentionsReadOnly = (value: unknown, depth: number): boolean => {
   return false
 }
 
-/** Text and byte chunks, in order. */
+/**
+ * Reused bytes at least this long go out as chunks of their own instead of being copied into a new buffer: copying a
+ * body of a few hundred kilobytes (and touching the fresh memory it needs) cost more than the rest of an answer.
+ */
+const SHARED_CHUNK = 32 * 1024
+
+/** The body's chunks, in order: runs of text and small reused bytes merged, large reused bytes as they are. */
 class Output {
   readonly chunks: Array<Uint8Array> = []
   text = ""
-  length = 0
+  private run: Array<Uint8Array> = []
+  private runLength = 0
   bytes(bytes: Uint8Array): void {
     this.flush()
-    this.push(bytes)
+    if (bytes.length < SHARED_CHUNK) {
+      this.run.push(bytes)
+      this.runLength += bytes.length
+    } else {
+      this.close()
+      this.chunks.push(bytes)
+    }
   }
   flush(): void {
     if (this.text === "") return
-    this.push(Buffer.from(this.text, "utf8"))
+    const bytes = Buffer.from(this.text, "utf8")
     this.text = ""
+    this.run.push(bytes)
+    this.runLength += bytes.length
   }
-  private push(bytes: Uint8Array): void {
-    this.chunks.push(bytes)
-    this.length += bytes.length
+  /** Ends the current run of small chunks: one chunk for all of it. */
+  close(): void {
+    if (this.run.length === 1) this.chunks.push(this.run[0]!)
+    else if (this.run.length > 1) this.chunks.push(Buffer.concat(this.run, this.runLength))
+    this.run = []
+    this.runLength = 0
   }
 }
 
@@ -114,14 +132,27 @@ const write = (out: Output, value: unknown, depth: number): boolean => {
 }
 
 /**
+ * `JSON.stringify(body)` as UTF-8 bytes in one or more chunks (concatenated, they are the body), reusing the bytes of
+ * {@link readOnly} objects; large reused bytes are chunks of their own, shared with other bodies (never to be written
+ * to).
+ *
+ * @internal
+ */
+export const encodeChunks = (body: unknown): ReadonlyArray<Uint8Array> => {
+  if (!mentionsReadOnly(body, 0)) return [Buffer.from(JSON.stringify(body) ?? "", "utf8")]
+  const out = new Output()
+  write(out, body, 0)
+  out.flush()
+  out.close()
+  return out.chunks.length === 0 ? [new Uint8Array(0)] : out.chunks
+}
+
+/**
  * `JSON.stringify(body)` as UTF-8 bytes, reusing the bytes of {@link readOnly} objects.
  *
  * @internal
  */
 export const encode = (body: unknown): Uint8Array => {
-  if (!mentionsReadOnly(body, 0)) return Buffer.from(JSON.stringify(body) ?? "", "utf8")
-  const out = new Output()
-  write(out, body, 0)
-  out.flush()
-  return Buffer.concat(out.chunks, out.length)
+  const chunks = encodeChunks(body)
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
 }

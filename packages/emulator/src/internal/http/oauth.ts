@@ -13,7 +13,7 @@
  * @internal
  */
 
-import { createHash, randomBytes } from "node:crypto"
+import { randomBytes } from "node:crypto"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
@@ -21,6 +21,7 @@ import * as Either from "effect/Either"
 import * as Ref from "effect/Ref"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import type { OAuthTokenPair, PortalState } from "../../PortalState.js"
+import { memberIdOf } from "../state/identity.js"
 import type { Engine } from "./call.js"
 import { toSeconds } from "./clock.js"
 import { errorBody, failure, json, type RestFailure } from "./envelope.js"
@@ -91,7 +92,7 @@ export const handle = (
       domain: host,
       expires: pair.accessExpiresAt,
       expires_in: engine.accessTokenLifetime,
-      member_id: createHash("md5").update(host).digest("hex"),
+      member_id: memberIdOf(host),
       refresh_token: pair.refreshToken,
       scope: pair.scopes.join(","),
       server_endpoint: `${engine.publicUrl}/rest/`,

@@ -7,6 +7,7 @@
  */
 import type * as PhpQuery from "../../PhpQuery.js"
 import type { PortalState } from "../../PortalState.js"
+import { applicationTokenOf } from "../state/identity.js"
 
 /** How much of one echoed value (a method name, a path) a log line shows. @internal */
 export const maxValue = 100
@@ -103,10 +104,13 @@ export const urlSecrets = (url: string): ReadonlyArray<string> => {
   return found
 }
 
-/** The credentials of a portal state: webhook codes, client secrets, access and refresh tokens. @internal */
+/**
+ * The credentials of a portal state: webhook codes, client secrets and application tokens, access and refresh
+ * tokens. @internal
+ */
 export const stateSecrets = (state: PortalState, retired: Iterable<string> = []): ReadonlyArray<string> => [
   ...state.webhooks.map((hook) => hook.code),
-  ...state.oauthApps.map((app) => app.clientSecret),
+  ...state.oauthApps.flatMap((app) => [app.clientSecret, applicationTokenOf(app)]),
   ...state.oauthTokens.flatMap((pair) => [pair.accessToken, pair.refreshToken]),
   ...retired
 ]
