@@ -1,6 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, FastCheck as fc, Fiber, Stream, TestClock } from "effect"
+import { Chunk, Effect, Fiber, FastCheck as fc, Stream, TestClock } from "effect"
 import { Migrations, RecentMirror } from "../src/index.js"
 import { dialects, skipNote } from "./support/Databases.js"
 import * as Portal from "./support/Portal.js"
@@ -14,7 +14,11 @@ const tableOf = (key: RecentMirror.Key) =>
       position: number
       data: string
     }>`SELECT item_id, position, data FROM im_recent_item WHERE portal = ${key.portal} AND user_id = ${key.userId} ORDER BY position`
-    rows.forEach((row, i) => assert.strictEqual(Number(row.position), i, `positions of ${key.userId} are 0..n-1`))
+    assert.deepStrictEqual(
+      rows.map((row) => Number(row.position)),
+      rows.map((_, i) => i),
+      `positions of ${key.userId} are 0..n-1`
+    )
     return rows.map((row) => [row.item_id, row.data] as const)
   }).pipe(Effect.orDie)
 
@@ -212,7 +216,7 @@ for (const dialect of dialects) {
             assert.deepStrictEqual(yield* tableOf(mirror.key), before)
             assert.deepStrictEqual(yield* sql`SELECT * FROM im_recent_cursor`, cursorBefore)
             assert.deepStrictEqual(yield* outbox, outboxBefore)
-            yield* sql.unsafe("DROP TRIGGER im_recent_fail" + (dialect.name === "pg" ? " ON im_recent_change" : ""))
+            yield* sql.unsafe(`DROP TRIGGER im_recent_fail${dialect.name === "pg" ? " ON im_recent_change" : ""}`)
             const retried = yield* mirror.sync
             assert.strictEqual(retried.reason, "delta")
             assert.isAbove(retried.changes.length, 0)
