@@ -3,6 +3,14 @@
  *
  * @since 0.1.0
  */
+
+/**
+ * A database from a URL (`sqlite:<file>`, `postgres://…`): the driver loaded when needed, connected, writable, its
+ * schema up to date, and one typed error naming what went wrong.
+ *
+ * @since 0.1.0
+ */
+export * as Database from "./Database.js"
 export * as Migrations from "./Migrations.js"
 
 /**

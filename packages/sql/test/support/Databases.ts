@@ -4,6 +4,7 @@
  * fresh, empty database each time it is built, and `skip` with the reason when the engine cannot run here.
  */
 
+import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -11,7 +12,6 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { inject } from "vitest"
@@ -53,18 +53,15 @@ export const pg: Dialect = {
     const base = postgresUrl()
     if (base === undefined) throw new Error(inject("postgresUnavailable") ?? "no Postgres server")
     const name = unique("t")
+    const bin = PostgresServer.binDirectory()!
+    execFileSync(Path.join(bin, "psql"), [base, "-v", "ON_ERROR_STOP=1", "-q", "-c", `CREATE DATABASE "${name}"`], {
+      stdio: "pipe"
+    })
     const url = new URL(base)
-    // CREATE DATABASE through a short-lived client of the maintenance database
-    const create = Effect.gen(function* () {
-      const admin = yield* PgClient.PgClient
-      yield* admin.unsafe(`CREATE DATABASE "${name}"`)
-    }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(base), maxConnections: 1 })), Effect.orDie)
     url.pathname = `/${name}`
     return {
       location: url.toString(),
-      layer: Layer.unwrapEffect(Effect.as(create, PgClient.layer({ url: Redacted.make(url.toString()) }))).pipe(
-        Layer.orDie
-      )
+      layer: PgClient.layer({ url: Redacted.make(url.toString()) }).pipe(Layer.orDie)
     }
   }
 }
