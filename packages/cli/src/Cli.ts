@@ -1,5 +1,5 @@
 /**
- * The `im-recent` command: its subcommands (`recent`, `watch`, `emulator`), how a run's outcome becomes an exit
+ * The `im-recent` command: its subcommands (`recent`, `watch`, `mirror`, `emulator`), how a run's outcome becomes an exit
  * status, and what is printed on failure (one line on stderr, never a stack trace).
  *
  * Exit status: 0 on success, on `--help` / `--version`, and when stopped by SIGINT / SIGTERM; 2 for flags or
@@ -32,6 +32,7 @@ import * as CliError from "./CliError.js"
 import * as EmulatorCommand from "./EmulatorCommand.js"
 import * as Help from "./Help.js"
 import * as HelpDoc from "./internal/helpDoc.js"
+import * as MirrorCommand from "./MirrorCommand.js"
 import * as RecentCommand from "./RecentCommand.js"
 import * as WatchCommand from "./WatchCommand.js"
 
@@ -43,7 +44,12 @@ import * as WatchCommand from "./WatchCommand.js"
  */
 export const version = "0.1.0"
 
-const subcommands = [RecentCommand.command, WatchCommand.command, EmulatorCommand.command] as const
+const subcommands = [
+  RecentCommand.command,
+  WatchCommand.command,
+  MirrorCommand.command,
+  EmulatorCommand.command
+] as const
 
 /** The help page for `path` (`[]`: the root page). */
 const helpPage = (path: ReadonlyArray<string>): Help.Page => {

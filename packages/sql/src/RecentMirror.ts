@@ -23,6 +23,7 @@ import { ImRecent, RecentSync, SnapshotStore } from "@im-recent/client"
 import { AtomDateTime, RecentItem } from "@im-recent/domain"
 import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -70,7 +71,7 @@ export interface Change {
 
 /**
  * One sync step as the mirror wrote it: `RecentSync`'s kind and reason, the size of the list after it, the changes
- * it recorded (in outbox order), and the `LAST_SYNC_DATE` it stored.
+ * it recorded (in outbox order), the `LAST_SYNC_DATE` it stored, and how long it took.
  *
  * @since 0.1.0
  * @category models
@@ -82,6 +83,8 @@ export interface Sync {
   readonly items: number
   readonly changes: ReadonlyArray<Change>
   readonly syncDate: DateTime.Zoned
+  /** How long the step took: the request, the transaction, and any retries before them. */
+  readonly elapsed: Duration.Duration
 }
 
 /**
@@ -498,14 +501,15 @@ export const make = (options?: Options): Effect.Effect<Service, UnknownUser, ImR
       lock.withPermits(1)(
         Effect.gen(function* () {
           yield* Ref.set(lastChanges, [])
-          const change = yield* run
+          const [elapsed, change] = yield* Effect.timed(run)
           return {
             key,
             kind: change.kind,
             reason: change.reason,
             items: change.snapshot.items.length,
             changes: yield* Ref.getAndSet(lastChanges, []),
-            syncDate: change.snapshot.syncDate
+            syncDate: change.snapshot.syncDate,
+            elapsed
           } satisfies Sync
         })
       )
