@@ -194,8 +194,9 @@ const decodeParams = Schema.decodeUnknownOption(
 const decodeSyncDate = Schema.decodeUnknownEither(AtomDateTime.AtomDateTime)
 
 /**
- * The wire JSON of an item: the decoded item encoded back with the domain schema, which reproduces what the server
- * sent (fields, their order, dates with the server's offsets).
+ * The wire JSON of an item (`im_recent_item.data`, the outbox's `data`): the decoded item encoded back with the domain
+ * schema. It has the fields and values the server sent, dates with the server's offsets; its keys come in the schema's
+ * order, which a server build may not share (26.250 moved `counter`), so compare it as JSON, not as text.
  *
  * @since 0.1.0
  * @category encoding

@@ -54,7 +54,12 @@ const assertGapFree = (changes: ReadonlyArray<RecentMirror.Change>) =>
 const mirrorOf = (portal: Portal.TestPortal, userId: number, options?: RecentMirror.Options) =>
   RecentMirror.make({ fullRefreshEvery: "365 days", ...options }).pipe(Effect.provide(portal.client(userId)))
 
-const wireOf = (items: ReadonlyArray<unknown>) => items.map((item) => JSON.stringify(item))
+/**
+ * The server's items as JSON values: `data` holds the same fields and values, dates with the server's offsets; its key
+ * order is the domain schema's, which may differ from a server build's (26.250 moved `counter`).
+ */
+const wireOf = (items: ReadonlyArray<unknown>) => items
+const parsed = (table: ReadonlyArray<readonly [string, string]>) => table.map(([, data]) => JSON.parse(data) as unknown)
 
 for (const dialect of dialects) {
   describe.skipIf(dialect.skip !== undefined)(`RecentMirror on ${dialect.name}${skipNote(dialect)}`, () => {
@@ -78,11 +83,7 @@ for (const dialect of dialects) {
           const raw = yield* portal.rawItems(1)
           assert.isAbove(raw.length, 3)
           const table = yield* tableOf(mirror.key)
-          assert.deepStrictEqual(
-            table.map(([, data]) => data),
-            wireOf(raw),
-            "data is the server's JSON, key order included"
-          )
+          assert.deepStrictEqual(parsed(table), wireOf(raw), "data is the server's JSON")
           assert.deepStrictEqual(
             table.map(([id]) => id),
             raw.map((item) => String((item as { id: unknown }).id))
@@ -132,10 +133,7 @@ for (const dialect of dialects) {
             delta.changes.map((change) => [change.kind, change.itemId]),
             [["updated", Portal.dialogIdFor(target, 1)]]
           )
-          assert.deepStrictEqual(
-            (yield* tableOf(second.key)).map(([, data]) => data),
-            wireOf(yield* portal.rawItems(1))
-          )
+          assert.deepStrictEqual(parsed(yield* tableOf(second.key)), wireOf(yield* portal.rawItems(1)))
           assertGapFree(yield* outbox)
         })
       )
@@ -161,10 +159,7 @@ for (const dialect of dialects) {
             [["removed", hidden, undefined]]
           )
           const after = yield* tableOf(mirror.key)
-          assert.deepStrictEqual(
-            after.map(([, data]) => data),
-            wireOf(yield* portal.rawItems(1))
-          )
+          assert.deepStrictEqual(parsed(after), wireOf(yield* portal.rawItems(1)))
           const changes = yield* outbox
           assertGapFree(changes)
           assert.deepStrictEqual([...replay(changes, mirror.key).entries()].sort(), [...after].sort())
@@ -223,10 +218,7 @@ for (const dialect of dialects) {
             const changes = yield* outbox
             assertGapFree(changes)
             const after = yield* tableOf(mirror.key)
-            assert.deepStrictEqual(
-              after.map(([, data]) => data),
-              wireOf(yield* portal.rawItems(1))
-            )
+            assert.deepStrictEqual(parsed(after), wireOf(yield* portal.rawItems(1)))
             assert.deepStrictEqual([...replay(changes, mirror.key).entries()].sort(), [...after].sort())
           })
         )
@@ -327,7 +319,7 @@ for (const dialect of dialects) {
             for (const mirror of mirrors) {
               const table = yield* tableOf(mirror.key)
               assert.deepStrictEqual(
-                table.map(([, data]) => data),
+                parsed(table),
                 wireOf(yield* portal.rawItems(mirror.key.userId)),
                 `user ${mirror.key.userId}: the table is a full read`
               )
