@@ -321,7 +321,7 @@ const coldStart = async () => {
 // ---------------------------------------------------------------------------------------------------------- 7 mirror
 const mirror = async () => {
   const size = quick ? { rows: 1000, items: 200 } : { rows: 1200, items: 1000 }
-  const rounds = quick ? { rounds: 3, warmup: 1 } : { rounds: 12, warmup: 2 }
+  const rounds = quick ? { rounds: 2, warmup: 1 } : { rounds: 12, warmup: 2 }
   const delta = 10
   const unavailable = PostgresServer.unavailableReason()
   if (unavailable !== undefined) log(`mirror: Postgres skipped: ${unavailable}`)
