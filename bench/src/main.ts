@@ -320,14 +320,15 @@ const coldStart = async () => {
 
 // ---------------------------------------------------------------------------------------------------------- 7 mirror
 const mirror = async () => {
-  const size = quick ? { rows: 1000, items: 200 } : { rows: 1200, items: 1000 }
+  // ten minutes after the generated history: exactly 1,000 (213) items in the default window, none dated later
+  const size = quick ? { rows: 250, items: 213 } : { rows: 1228, items: 1000 }
   const rounds = quick ? { rounds: 2, warmup: 1 } : { rounds: 12, warmup: 2 }
   const delta = 10
   const unavailable = PostgresServer.unavailableReason()
   if (unavailable !== undefined) log(`mirror: Postgres skipped: ${unavailable}`)
   log(`mirror: ${size.items} items in full, ${delta}-item deltas, ${rounds.rounds} rounds`)
   const postgres = unavailable === undefined ? await PostgresServer.start() : undefined
-  const server = await Child.server({ kind: "emulator", ...size, tls: false, rateLimit: false })
+  const server = await Child.server({ kind: "emulator", ...size, at: "history-end", tls: false, rateLimit: false })
   try {
     const config: MirrorWorker.Config = {
       webhookUrl: server.first.webhookUrl!,

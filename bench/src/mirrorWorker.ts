@@ -1,7 +1,8 @@
 /**
  * Benchmark 7, in its own process: what keeping the list in a database costs (`RecentMirror` of `@im-recent/sql`), as
  * a ratio to fetching and decoding the same answer without storing it (`ImRecent.get`), against the emulator server
- * (a quiet portal whose caller has `items` items), in alternation within each round:
+ * (a portal just after its generated history, whose caller has `items` items, none dated after the portal's clock),
+ * in alternation within each round:
  *
  * - full: `ImRecent.get()` vs a mirror's first sync into empty tables (every item inserted, one outbox row each, the
  *   cursor), on SQLite (a file, WAL) and on Postgres;
