@@ -403,7 +403,6 @@ export const make = (options?: Options): Effect.Effect<Service, UnknownUser, ImR
                   )
             const next = new Map<string, Row>()
             const written: Array<Record<string, unknown>> = []
-            const moved: Array<readonly [string, number]> = []
             const changed: Array<{ readonly itemId: string; readonly kind: Kind; readonly data: string | undefined }> =
               []
             snapshot.items.forEach((item, position) => {
@@ -425,8 +424,6 @@ export const make = (options?: Options): Effect.Effect<Service, UnknownUser, ImR
                   date_update: DateTime.formatIso(item.date_update),
                   data
                 })
-              } else if (old.position !== position) {
-                moved.push([itemId, position])
               }
             })
             const removed = [...base.entries()]
@@ -436,18 +433,27 @@ export const make = (options?: Options): Effect.Effect<Service, UnknownUser, ImR
             for (const ids of chunks(removed)) {
               yield* sql`DELETE FROM im_recent_item WHERE portal = ${key.portal} AND user_id = ${key.userId} AND ${sql.in("item_id", ids)}`
             }
+            // Rows that only moved shift in runs: after a delta most of the list moves by the same few places. A run is
+            // moved out of the way first (to -1 - its new position), so that no later run's range catches it.
+            const runs: Array<{ readonly from: number; to: number; readonly by: number }> = []
+            let run: (typeof runs)[number] | undefined
+            for (const [itemId, old] of [...base.entries()].sort((a, b) => a[1].position - b[1].position)) {
+              const now = next.get(itemId)
+              // a removed row is deleted, a changed one rewritten afterwards: neither breaks a run
+              if (now === undefined || now.data !== old.data) continue
+              const by = now.position - old.position
+              if (by === 0) run = undefined
+              else if (run !== undefined && run.by === by) run.to = old.position
+              else runs.push((run = { from: old.position, to: old.position, by }))
+            }
+            for (const shift of runs) {
+              yield* sql`UPDATE im_recent_item SET position = ${-1 - shift.by} - position WHERE portal = ${key.portal} AND user_id = ${key.userId} AND position BETWEEN ${shift.from} AND ${shift.to}`
+            }
+            if (runs.length > 0) {
+              yield* sql`UPDATE im_recent_item SET position = -1 - position WHERE portal = ${key.portal} AND user_id = ${key.userId} AND position < 0`
+            }
             for (const rows of chunks(written)) {
               yield* sql`INSERT INTO im_recent_item ${sql.insert(rows)} ON CONFLICT (portal, user_id, item_id) DO UPDATE SET type = excluded.type, position = excluded.position, pinned = excluded.pinned, message_date = excluded.message_date, date_update = excluded.date_update, data = excluded.data`
-            }
-            for (const part of chunks(moved)) {
-              const cases = sql.join(
-                " ",
-                false
-              )(part.map(([itemId, position]) => sql`WHEN ${itemId} THEN CAST(${position} AS integer)`))
-              yield* sql`UPDATE im_recent_item SET position = CASE item_id ${cases} END WHERE portal = ${key.portal} AND user_id = ${key.userId} AND ${sql.in(
-                "item_id",
-                part.map(([itemId]) => itemId)
-              )}`
             }
             const cursorRow = {
               portal: key.portal,
