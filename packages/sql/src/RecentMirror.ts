@@ -444,7 +444,10 @@ export const make = (options?: Options): Effect.Effect<Service, UnknownUser, ImR
               const by = now.position - old.position
               if (by === 0) run = undefined
               else if (run !== undefined && run.by === by) run.to = old.position
-              else runs.push((run = { from: old.position, to: old.position, by }))
+              else {
+                run = { from: old.position, to: old.position, by }
+                runs.push(run)
+              }
             }
             for (const shift of runs) {
               yield* sql`UPDATE im_recent_item SET position = ${-1 - shift.by} - position WHERE portal = ${key.portal} AND user_id = ${key.userId} AND position BETWEEN ${shift.from} AND ${shift.to}`
