@@ -4,18 +4,20 @@
  * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
  * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
  * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
- * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `fleet`).
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `fleet`, `mirror`).
  *
  * @since 0.1.0
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus } from "node:os"
+import * as PostgresServer from "../../packages/sql/test/support/PostgresServer.js"
 import * as ColdStart from "./coldStart.js"
 import type * as DecodeWorker from "./decodeWorker.js"
 import * as FleetStart from "./fleetStart.js"
 import * as Child from "./internal/child.js"
-import { round, rounded, summarize } from "./internal/stats.js"
+import { ratios, round, rounded, summarize } from "./internal/stats.js"
 import type * as MemoryWorker from "./memoryWorker.js"
+import type * as MirrorWorker from "./mirrorWorker.js"
 import type * as RateLimitWorker from "./rateLimitWorker.js"
 import type * as RoundtripWorker from "./roundtripWorker.js"
 import * as Throughput from "./throughput.js"
@@ -374,6 +376,69 @@ process.on("unhandledRejection", (error) => {
   log(`${current}: unhandled rejection: ${describe(error)}`)
   failures[current] ??= `unhandled rejection: ${describe(error)}`
 })
+// ---------------------------------------------------------------------------------------------------------- 8 mirror
+const mirror = async () => {
+  // ten minutes after the generated history: exactly 1,000 (213) items in the default window, none dated later
+  const size = quick ? { rows: 250, items: 213 } : { rows: 1228, items: 1000 }
+  const rounds = quick ? { rounds: 2, warmup: 1 } : { rounds: 12, warmup: 2 }
+  const delta = 10
+  const unavailable = PostgresServer.unavailableReason()
+  if (unavailable !== undefined) log(`mirror: Postgres skipped: ${unavailable}`)
+  log(`mirror: ${size.items} items in full, ${delta}-item deltas, ${rounds.rounds} rounds`)
+  const postgres = unavailable === undefined ? await PostgresServer.start() : undefined
+  const server = await Child.server({ kind: "emulator", ...size, at: "history-end", tls: false, rateLimit: false })
+  try {
+    const config: MirrorWorker.Config = {
+      webhookUrl: server.first.webhookUrl!,
+      items: size.items,
+      delta,
+      postgresUrl: postgres?.url,
+      ...rounds
+    }
+    const samples = await Child.run<MirrorWorker.Result>("mirrorWorker.ts", [JSON.stringify(config)], {
+      nodeFlags: gcFlags
+    })
+    const entry: Record<string, unknown> = { items: size.items, delta, postgres: unavailable ?? "ran" }
+    for (const step of ["full", "delta"] as const) {
+      const got = samples[step]
+      const benchmark =
+        step === "full"
+          ? `8 mirror, full load of ${size.items} items`
+          : `8 mirror, ${delta}-item delta (of ${size.items})`
+      const figures: Record<string, unknown> = { getMs: rounded(summarize(got.get!)) }
+      for (const [engine, label] of [
+        ["sqlite", "SQLite file"],
+        ["pg", "Postgres"]
+      ] as const) {
+        if (got[engine] === undefined) {
+          rows.push({
+            benchmark,
+            figure: `sync into ${label} / (fetch + decode)`,
+            value: `skipped: ${unavailable}`,
+            target: "report",
+            verdict: "-"
+          })
+          continue
+        }
+        const ratio = summarize(ratios(got[engine]!, got.get!))
+        figures[`${engine}Ms`] = rounded(summarize(got[engine]!))
+        figures[`${engine}VsGet`] = rounded(ratio)
+        rows.push({
+          benchmark,
+          figure: `sync into ${label} / (fetch + decode)`,
+          value: `${times(ratio.median)} ${range(ratio)} (${Math.round(summarize(got[engine]!).median)} ms / ${Math.round(summarize(got.get!).median)} ms)`,
+          target: "report",
+          verdict: "report"
+        })
+      }
+      entry[step] = figures
+    }
+    results.mirror = entry
+  } finally {
+    await server.stop()
+    postgres?.stop()
+  }
+}
 
 const started = Date.now()
 for (const [name, run] of [
@@ -383,7 +448,8 @@ for (const [name, run] of [
   ["ratelimit", rateLimit],
   ["memory", memory],
   ["coldstart", coldStart],
-  ["fleet", fleetStart]
+  ["fleet", fleetStart],
+  ["mirror", mirror]
 ] as const) {
   if (!enabled(name)) continue
   current = name

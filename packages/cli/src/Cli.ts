@@ -1,5 +1,5 @@
 /**
- * The `im-recent` command: its subcommands (`recent`, `watch`, `emulator`), how a run's outcome becomes an exit
+ * The `im-recent` command: its subcommands (`recent`, `watch`, `mirror`, `emulator`), how a run's outcome becomes an exit
  * status, and what is printed on failure (one line on stderr, never a stack trace).
  *
  * Exit status: 0 on success, on `--help` / `--version`, and when stopped by SIGINT / SIGTERM; 2 for flags or
@@ -43,7 +43,7 @@ import * as HelpDoc from "./internal/helpDoc.js"
  */
 export const version = "0.1.0"
 
-const subcommands = [CommandLine.recent, CommandLine.watch, CommandLine.emulator] as const
+const subcommands = [CommandLine.recent, CommandLine.watch, CommandLine.mirror, CommandLine.emulator] as const
 
 /** The help page for `path` (`[]`: the root page). */
 const helpPage = (path: ReadonlyArray<string>): Help.Page => {

@@ -49,6 +49,12 @@ export * as Filters from "./Filters.js"
  */
 export * as Help from "./Help.js"
 /**
+ * `im-recent mirror`: the recent list kept in a SQLite or Postgres database, with a change outbox.
+ *
+ * @since 0.1.0
+ */
+export * as MirrorCommand from "./MirrorCommand.js"
+/**
  * `im-recent recent`: the user's recent chats as a table, or as JSON.
  *
  * @since 0.1.0

@@ -526,7 +526,7 @@ describe("flag errors name the flag, what was wrong and what is accepted", () =>
       )
       assert.strictEqual(
         yield* refusedWith(["recnet"]),
-        "recnet is not a command of im-recent (did you mean recent?). Accepted: recent, watch or emulator"
+        "recnet is not a command of im-recent (did you mean recent?). Accepted: recent, watch, mirror or emulator"
       )
       assert.match(yield* refusedWith(["--json", "recent"]), /^--json is not an option of im-recent itself: /)
       assert.strictEqual(

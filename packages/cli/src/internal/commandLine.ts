@@ -57,6 +57,40 @@ export const watch = Command.make(
   )
 )
 
+/** The database `mirror --db` names when it is not given. */
+export const defaultDatabase = "sqlite:./im-recent.db"
+
+/** The `mirror` subcommand (`MirrorCommand.run`; the mirror and the database drivers load only when it runs). */
+export const mirror = Command.make(
+  "mirror",
+  {
+    db: Options.text("db").pipe(
+      Options.withPseudoName("URL"),
+      Options.withDescription(
+        "Where to keep the list: sqlite:<file> or postgres://user:password@host:port/database (also postgresql://)"
+      ),
+      Options.withDefault(defaultDatabase)
+    ),
+    once: Options.boolean("once").pipe(Options.withDescription("Run one sync and exit")),
+    interval: Options.text("interval").pipe(
+      Options.withPseudoName("DURATION"),
+      Options.withDescription('Time between two syncs, at least 1s: 30s (the default), 5s, 2m, "10 seconds"'),
+      Options.withDefault("30s")
+    ),
+    ...Filters.options,
+    ...ConnectionFlags.options
+  },
+  (flags) =>
+    Effect.flatMap(
+      Effect.promise(() => import("../MirrorCommand.js")),
+      (module) => module.run(flags)
+    )
+).pipe(
+  Command.withDescription(
+    "Keep the recent list in a database an app can query (SQLite or Postgres), one transaction per sync, with a change outbox, until Ctrl-C"
+  )
+)
+
 const optionalInteger = (name: string, description: string) =>
   Options.integer(name).pipe(Options.withPseudoName("N"), Options.withDescription(description), Options.optional)
 
