@@ -4,3 +4,11 @@
  * @since 0.1.0
  */
 export * as Migrations from "./Migrations.js"
+
+/**
+ * The OAuth `TokenStore` of `@im-recent/client` in a database row, with a renewal that processes sharing the row
+ * run one at a time (no `invalid_grant` from a refresh token sent twice).
+ *
+ * @since 0.1.0
+ */
+export * as SqlTokenStore from "./SqlTokenStore.js"
