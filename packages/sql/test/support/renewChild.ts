@@ -1,0 +1,82 @@
+/**
+ * One worker process of the cross-process renewal test: its own database client and `SqlTokenStore` layer (or, with
+ * `RENEW_HOOK=off`, the same store without its `renew`), an OAuth client of the emulator, and one REST call.
+ *
+ * It builds everything, prints `ready`, waits for a line on stdin (the test releases every worker at once), makes the
+ * call (its stored access token counts as expired: the call renews it first) and prints one JSON line: `{ "ok": true
+ * }` or `{ "ok": false, "tag", "reason" }`. Never a token.
+ *
+ * Environment: DATABASE (`sqlite:<file>` or a `postgres://` URL), PORTAL_URL, CLIENT_ID, CLIENT_SECRET, USER_ID,
+ * TOKEN_KEY, RENEW_HOOK (`on` | `off`).
+ */
+import * as Readline from "node:readline"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { TokenStore } from "@im-recent/client"
+import { Effect, Layer, Redacted } from "effect"
+import { SqlTokenStore } from "../../src/index.js"
+import * as Renewal from "./Renewal.js"
+
+const env = (name: string): string => {
+  const value = process.env[name]
+  if (value === undefined) throw new Error(`${name} is not set`)
+  return value
+}
+
+const database = env("DATABASE")
+const sqlLayer: Layer.Layer<SqlClient.SqlClient, unknown> = database.startsWith("sqlite:")
+  ? SqliteClient.layer({ filename: database.slice("sqlite:".length) })
+  : PgClient.layer({ url: Redacted.make(database), maxConnections: 2 })
+
+const options = { key: env("TOKEN_KEY") }
+const store =
+  env("RENEW_HOOK") === "on"
+    ? SqlTokenStore.layer(options)
+    : Layer.effect(
+        TokenStore.TokenStore,
+        Effect.map(SqlTokenStore.make(options), ({ load, save }) => TokenStore.make({ load, save }))
+      )
+
+const emulator: Renewal.Counted = {
+  counts: { tokenRequests: 0, invalidGrant: 0 },
+  publicUrl: env("PORTAL_URL"),
+  credentials: {
+    clientId: env("CLIENT_ID"),
+    clientSecret: env("CLIENT_SECRET"),
+    userId: Number(env("USER_ID")),
+    accessToken: "",
+    refreshToken: "",
+    expires: 0,
+    restUrl: "",
+    tokenUrl: ""
+  },
+  current: Effect.dieMessage("not in a worker")
+}
+
+const released = Effect.async<void>((resume) => {
+  const lines = Readline.createInterface({ input: process.stdin })
+  lines.once("line", () => {
+    lines.close()
+    resume(Effect.void)
+  })
+})
+
+const program = Effect.gen(function* () {
+  process.stdout.write("ready\n")
+  yield* released
+  const outcome = yield* Effect.either(Renewal.callPortal)
+  const line =
+    outcome._tag === "Right"
+      ? { ok: true }
+      : { ok: false, tag: outcome.left._tag, reason: "reason" in outcome.left ? outcome.left.reason : undefined }
+  process.stdout.write(`${JSON.stringify(line)}\n`)
+}).pipe(Effect.provide(Renewal.client(emulator, store.pipe(Layer.provide(sqlLayer)))))
+
+Effect.runPromise(program).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  }
+)
