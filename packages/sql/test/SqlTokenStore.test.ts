@@ -28,6 +28,7 @@ import {
 } from "effect"
 import { Migrations, SqlTokenStore } from "../src/index.js"
 import { type Dialect, dialects, skipNote } from "./support/Databases.js"
+import * as OAuthClient from "./support/OAuthClient.js"
 import * as Renewal from "./support/Renewal.js"
 
 const ACCESS = "Zq8sqlAccessToken"
@@ -205,11 +206,14 @@ const clients = (
   emulator: Renewal.Counted,
   store: () => Layer.Layer<TokenStore.TokenStore, unknown>,
   held: TokenStore.Tokens
-) => Effect.forEach(Array.from({ length: CLIENTS }), () => Layer.build(Renewal.client(emulator, store(), held)))
+) =>
+  Effect.forEach(Array.from({ length: CLIENTS }), () =>
+    Layer.build(OAuthClient.client(emulator.application, store(), held))
+  )
 
 /** Every client calls the portal at once, its access token expired: each call renews it first. */
 const allCall = (contexts: ReadonlyArray<Context.Context<Bitrix24.Bitrix24>>) =>
-  Effect.forEach(contexts, (context) => Effect.either(Effect.provide(Renewal.callPortal, context)), {
+  Effect.forEach(contexts, (context) => Effect.either(Effect.provide(OAuthClient.callPortal, context)), {
     concurrency: "unbounded"
   })
 

@@ -3,12 +3,13 @@
  * `invalid_grant` (a refresh token sent again after the portal retired it). In process (a `fetch` over its web
  * handler, on the test's clock) or on a loopback port (for child processes, on the real clock).
  */
-import { FetchHttpClient, HttpServer, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { HttpServer, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import * as HttpApp from "@effect/platform/HttpApp"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Bitrix24, OperatingBudget, RequestThrottle, RetrySchedule, TokenStore } from "@im-recent/client"
+import { TokenStore } from "@im-recent/client"
 import { Emulator, NodeServer } from "@im-recent/emulator"
-import { type DateTime, Effect, Layer, Redacted, Schema } from "effect"
+import { Context, type DateTime, Effect, Layer, Redacted } from "effect"
+import type * as OAuthClient from "./OAuthClient.js"
 
 export interface Counts {
   /** Token requests answered. */
@@ -20,12 +21,21 @@ export interface Counts {
 export interface Counted {
   readonly counts: Counts
   readonly publicUrl: string
+  /** The application as its clients see it. */
+  readonly application: OAuthClient.Application
   readonly credentials: Emulator.OAuthCredentials
   /** The pair the portal holds now (a renewal replaces it). */
   readonly current: Effect.Effect<Emulator.OAuthCredentials>
 }
 
 const isTokenPath = (url: string) => new URL(url, "http://x").pathname === "/oauth/token/"
+
+const applicationOf = (credentials: Emulator.OAuthCredentials, publicUrl: string): OAuthClient.Application => ({
+  publicUrl,
+  clientId: credentials.clientId,
+  clientSecret: credentials.clientSecret,
+  userId: credentials.userId
+})
 
 const credentialsOf = (emulator: Emulator.Service) =>
   Effect.flatMap(Emulator.oauthCredentials(emulator), (credentials) =>
@@ -50,18 +60,24 @@ export const inProcess = (startAt: string) =>
       }
       return response
     }) as typeof globalThis.fetch
+    const credentials = yield* credentialsOf(emulator)
     return {
       counts,
       fetch,
       publicUrl: emulator.publicUrl,
-      credentials: yield* credentialsOf(emulator),
+      application: applicationOf(credentials, emulator.publicUrl),
+      credentials,
       current: credentialsOf(emulator)
     } satisfies Counted & { readonly fetch: typeof globalThis.fetch }
   })
 
 /** The emulator on a free loopback port (real clock), counting the token endpoint's answers. */
 export const onLoopback = Effect.gen(function* () {
-  const server = yield* HttpServer.HttpServer
+  // built in the caller's scope: the server stops when that scope closes
+  const serverContext = yield* Layer.build(
+    NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" })
+  )
+  const server = Context.get(serverContext, HttpServer.HttpServer)
   const publicUrl = Emulator.addressUrl(server.address)
   const emulator = yield* Emulator.make({ publicUrl, rateLimit: false, operatingLimit: false })
   const counts: Counts = { tokenRequests: 0, invalidGrant: 0 }
@@ -78,14 +94,16 @@ export const onLoopback = Effect.gen(function* () {
       })
     )
   )
-  yield* HttpServer.serveEffect(app)
+  yield* HttpServer.serveEffect(app).pipe(Effect.provide(serverContext))
+  const credentials = yield* credentialsOf(emulator)
   return {
     counts,
     publicUrl,
-    credentials: yield* credentialsOf(emulator),
+    application: applicationOf(credentials, publicUrl),
+    credentials,
     current: credentialsOf(emulator)
   } satisfies Counted
-}).pipe(Effect.provide(NodeHttpServer.layer(() => NodeServer.make(), { port: 0, host: "127.0.0.1" })))
+})
 
 /** The pair as the client holds it, expiring at `expiresAt`. */
 export const pairOf = (credentials: Emulator.OAuthCredentials, expiresAt: DateTime.Utc) =>
@@ -94,33 +112,3 @@ export const pairOf = (credentials: Emulator.OAuthCredentials, expiresAt: DateTi
     refreshToken: Redacted.make(credentials.refreshToken),
     expiresAt
   })
-
-/**
- * A `Bitrix24` client of the emulator's OAuth application with its own store, no retries, over `FetchHttpClient`
- * (in process, provide the emulator's `fetch` as `FetchHttpClient.Fetch` to the calls).
- */
-export const client = (
-  emulator: Counted,
-  store: Layer.Layer<TokenStore.TokenStore, unknown>,
-  tokens?: TokenStore.Tokens
-) =>
-  Bitrix24.layerOAuth(
-    {
-      portalUrl: emulator.publicUrl,
-      oauthServerUrl: emulator.publicUrl,
-      clientId: emulator.credentials.clientId,
-      clientSecret: Redacted.make(emulator.credentials.clientSecret),
-      userId: emulator.credentials.userId,
-      tokens
-    },
-    { retry: RetrySchedule.none }
-  ).pipe(
-    Layer.provide(store),
-    Layer.provide(Layer.mergeAll(FetchHttpClient.layer, RequestThrottle.layerIsolated, OperatingBudget.layerIsolated)),
-    Layer.orDie
-  )
-
-/** One REST call (the caller's recent list): what a worker does with its access token. */
-export const callPortal = Effect.flatMap(Bitrix24.Bitrix24, (bitrix) =>
-  bitrix.call("im.recent.get", {}, Schema.Struct({ result: Schema.Unknown }))
-)

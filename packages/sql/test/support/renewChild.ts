@@ -16,7 +16,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { TokenStore } from "@im-recent/client"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlTokenStore } from "../../src/index.js"
-import * as Renewal from "./Renewal.js"
+import * as OAuthClient from "./OAuthClient.js"
 
 const env = (name: string): string => {
   const value = process.env[name]
@@ -38,20 +38,11 @@ const store =
         Effect.map(SqlTokenStore.make(options), ({ load, save }) => TokenStore.make({ load, save }))
       )
 
-const emulator: Renewal.Counted = {
-  counts: { tokenRequests: 0, invalidGrant: 0 },
+const application: OAuthClient.Application = {
   publicUrl: env("PORTAL_URL"),
-  credentials: {
-    clientId: env("CLIENT_ID"),
-    clientSecret: env("CLIENT_SECRET"),
-    userId: Number(env("USER_ID")),
-    accessToken: "",
-    refreshToken: "",
-    expires: 0,
-    restUrl: "",
-    tokenUrl: ""
-  },
-  current: Effect.dieMessage("not in a worker")
+  clientId: env("CLIENT_ID"),
+  clientSecret: env("CLIENT_SECRET"),
+  userId: Number(env("USER_ID"))
 }
 
 const released = Effect.async<void>((resume) => {
@@ -65,13 +56,13 @@ const released = Effect.async<void>((resume) => {
 const program = Effect.gen(function* () {
   process.stdout.write("ready\n")
   yield* released
-  const outcome = yield* Effect.either(Renewal.callPortal)
+  const outcome = yield* Effect.either(OAuthClient.callPortal)
   const line =
     outcome._tag === "Right"
       ? { ok: true }
       : { ok: false, tag: outcome.left._tag, reason: "reason" in outcome.left ? outcome.left.reason : undefined }
   process.stdout.write(`${JSON.stringify(line)}\n`)
-}).pipe(Effect.provide(Renewal.client(emulator, store.pipe(Layer.provide(sqlLayer)))))
+}).pipe(Effect.provide(OAuthClient.client(application, store.pipe(Layer.provide(sqlLayer)))))
 
 Effect.runPromise(program).then(
   () => process.exit(0),
