@@ -121,6 +121,8 @@ for (const dialect of dialects) {
         120_000
       )
 
+      // one control is enough to show the harness can fail: on Postgres, whose workers truly run side by side
+      if (dialect.name !== "pg") return
       it.scopedLive(
         "control: the same store without renew: invalid_grant for every worker but one",
         () =>

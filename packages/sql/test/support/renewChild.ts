@@ -10,13 +10,11 @@
  * TOKEN_KEY, RENEW_HOOK (`on` | `off`).
  */
 import * as Readline from "node:readline"
-import type * as SqlClient from "@effect/sql/SqlClient"
-import * as PgClient from "@effect/sql-pg/PgClient"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { TokenStore } from "@im-recent/client"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
 import { SqlTokenStore } from "../../src/index.js"
 import * as OAuthClient from "./OAuthClient.js"
+import { reopen } from "./Reopen.js"
 
 const env = (name: string): string => {
   const value = process.env[name]
@@ -24,10 +22,7 @@ const env = (name: string): string => {
   return value
 }
 
-const database = env("DATABASE")
-const sqlLayer: Layer.Layer<SqlClient.SqlClient, unknown> = database.startsWith("sqlite:")
-  ? SqliteClient.layer({ filename: database.slice("sqlite:".length) })
-  : PgClient.layer({ url: Redacted.make(database), maxConnections: 2 })
+const sqlLayer = reopen(env("DATABASE"))
 
 const options = { key: env("TOKEN_KEY") }
 const store =
