@@ -262,6 +262,22 @@ describe.sequential("the published packages, installed by an app outside the wor
       assert.match(summary.dateStart, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/)
     })
 
+    it("a plain Node ESM program keeps the OAuth pair in a SQLite file with @im-recent/sql", async () => {
+      const result = await exec(
+        process.execPath,
+        ["sql-tokens.mjs", join(installation.directory, "tokens.db")],
+        installation.directory
+      )
+      assertSucceeded(result, "node sql-tokens.mjs")
+      assert.deepStrictEqual(JSON.parse(result.stdout.trim()), {
+        empty: true,
+        refreshes: 1,
+        renewed: true,
+        lateGotStored: true,
+        stored: true
+      })
+    })
+
     it("the emulator stops with exit 0 on SIGTERM", async () => {
       assert.isDefined(emulator, "the emulator test runs first")
       emulator!.process.kill("SIGTERM")
