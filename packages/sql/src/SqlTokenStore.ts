@@ -9,6 +9,9 @@
  * process already used takes the stored pair instead of sending it: processes sharing a pair never get
  * `invalid_grant` from renewing it at the same moment.
  *
+ * The renewal runs in a transaction of its own. With SQLite's single connection per client, do not make calls that
+ * may renew the token while holding a transaction on the same `SqlClient`: the renewal would wait for it.
+ *
  * The tokens are secrets: they are bound as statement parameters (never in SQL text, spans or logs), and errors
  * never show them. Anyone who can read the table can use them: protect the database as you would the tokens.
  *
@@ -19,6 +22,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { Bitrix24Error, TokenStore } from "@im-recent/client"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -183,30 +187,38 @@ export const make = (options: Options): Effect.Effect<TokenStore.Service, never,
     ): Effect.Effect<TokenStore.Tokens, E | Bitrix24Error.TokenStoreError> => {
       // set once the portal answered: from then on the new pair must reach the caller, stored or not
       let fresh: TokenStore.Tokens | undefined
-      const attempt = sql.withTransaction(
-        Effect.gen(function* () {
-          yield* takeLock(held, yield* now)
-          const rows = yield* select(true)
-          const stored = rows.length === 0 ? Option.none() : decodeRow(rows[0]!)
-          if (Option.isNone(stored)) return yield* error("renew", notAPair)
-          if (Redacted.value(stored.value.refreshToken) !== Redacted.value(held.refreshToken)) {
-            yield* Effect.annotateCurrentSpan("renewed", "elsewhere")
-            return stored.value
-          }
-          const renewed = yield* refresh(held)
-          fresh = renewed
-          const values = columns(renewed)
-          yield* sql`UPDATE ${sql(table)} SET
+      // a transaction of its own, even when the renewal was asked for inside one of the caller's (its lock must
+      // end with the renewal, not with the caller's transaction)
+      const attempt = sql
+        .withTransaction(
+          Effect.gen(function* () {
+            yield* takeLock(held, yield* now)
+            const rows = yield* select(true)
+            const stored = rows.length === 0 ? Option.none() : decodeRow(rows[0]!)
+            if (Option.isNone(stored)) return yield* error("renew", notAPair)
+            if (Redacted.value(stored.value.refreshToken) !== Redacted.value(held.refreshToken)) {
+              yield* Effect.annotateCurrentSpan("renewed", "elsewhere")
+              return stored.value
+            }
+            const renewed = yield* refresh(held)
+            fresh = renewed
+            const values = columns(renewed)
+            yield* sql`UPDATE ${sql(table)} SET
               access_token = ${values.access_token},
               refresh_token = ${values.refresh_token},
               expires_at = ${values.expires_at},
               generation = generation + 1,
               updated_at = ${yield* now}
             WHERE key = ${key}`
-          yield* Effect.annotateCurrentSpan("renewed", "here")
-          return renewed
-        })
-      )
+            yield* Effect.annotateCurrentSpan("renewed", "here")
+            return renewed
+          })
+        )
+        .pipe(
+          Effect.mapInputContext((context: Context.Context<never>) =>
+            Context.omit(SqlClient.TransactionConnection)(context)
+          )
+        )
       const started = liveClock.unsafeCurrentTimeMillis()
       const retryWhenBusy = (
         round: number
