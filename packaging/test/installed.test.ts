@@ -92,7 +92,7 @@ describe.sequential("the published packages, installed by an app outside the wor
 
   beforeAll(async () => {
     installation = await install()
-  }, 600_000)
+  }, 1_800_000) // better-sqlite3 compiles from source in the consumer: minutes on a busy machine
 
   afterAll(async () => {
     if (emulator !== undefined && emulator.process.exitCode === null) {
