@@ -7,6 +7,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     reporters: ["default", "../vitest.skipped.ts"],
     testTimeout: 180_000,
-    hookTimeout: 600_000
+    hookTimeout: 1_800_000
   }
 })

@@ -4,19 +4,21 @@
  * Every figure is a ratio of two things measured in the same run, in alternation, median over the rounds (after
  * warm-up rounds). `--quick` runs the same code paths with fewer rounds and smaller payloads, in seconds, and writes
  * `bench/results/quick.tmp.json` instead (not committed): CI runs it so that the benchmarks cannot rot. `--only=a,b`
- * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `fleet`, `cluster`).
+ * picks benchmarks (`decode`, `roundtrip`, `throughput`, `ratelimit`, `memory`, `coldstart`, `fleet`, `mirror`, `cluster`).
  *
  * @since 0.1.0
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { cpus } from "node:os"
+import * as PostgresServer from "../../packages/sql/test/support/PostgresServer.js"
 import * as Cluster from "./cluster.js"
 import * as ColdStart from "./coldStart.js"
 import type * as DecodeWorker from "./decodeWorker.js"
 import * as FleetStart from "./fleetStart.js"
 import * as Child from "./internal/child.js"
-import { round, rounded, summarize } from "./internal/stats.js"
+import { ratios, round, rounded, summarize } from "./internal/stats.js"
 import type * as MemoryWorker from "./memoryWorker.js"
+import type * as MirrorWorker from "./mirrorWorker.js"
 import type * as RateLimitWorker from "./rateLimitWorker.js"
 import type * as RoundtripWorker from "./roundtripWorker.js"
 import * as Throughput from "./throughput.js"
@@ -375,8 +377,71 @@ process.on("unhandledRejection", (error) => {
   log(`${current}: unhandled rejection: ${describe(error)}`)
   failures[current] ??= `unhandled rejection: ${describe(error)}`
 })
+// ---------------------------------------------------------------------------------------------------------- 8 mirror
+const mirror = async () => {
+  // ten minutes after the generated history: exactly 1,000 (213) items in the default window, none dated later
+  const size = quick ? { rows: 250, items: 213 } : { rows: 1228, items: 1000 }
+  const rounds = quick ? { rounds: 2, warmup: 1 } : { rounds: 12, warmup: 2 }
+  const delta = 10
+  const unavailable = PostgresServer.unavailableReason()
+  if (unavailable !== undefined) log(`mirror: Postgres skipped: ${unavailable}`)
+  log(`mirror: ${size.items} items in full, ${delta}-item deltas, ${rounds.rounds} rounds`)
+  const postgres = unavailable === undefined ? await PostgresServer.start() : undefined
+  const server = await Child.server({ kind: "emulator", ...size, at: "history-end", tls: false, rateLimit: false })
+  try {
+    const config: MirrorWorker.Config = {
+      webhookUrl: server.first.webhookUrl!,
+      items: size.items,
+      delta,
+      postgresUrl: postgres?.url,
+      ...rounds
+    }
+    const samples = await Child.run<MirrorWorker.Result>("mirrorWorker.ts", [JSON.stringify(config)], {
+      nodeFlags: gcFlags
+    })
+    const entry: Record<string, unknown> = { items: size.items, delta, postgres: unavailable ?? "ran" }
+    for (const step of ["full", "delta"] as const) {
+      const got = samples[step]
+      const benchmark =
+        step === "full"
+          ? `8 mirror, full load of ${size.items} items`
+          : `8 mirror, ${delta}-item delta (of ${size.items})`
+      const figures: Record<string, unknown> = { getMs: rounded(summarize(got.get!)) }
+      for (const [engine, label] of [
+        ["sqlite", "SQLite file"],
+        ["pg", "Postgres"]
+      ] as const) {
+        if (got[engine] === undefined) {
+          rows.push({
+            benchmark,
+            figure: `sync into ${label} / (fetch + decode)`,
+            value: `skipped: ${unavailable}`,
+            target: "report",
+            verdict: "-"
+          })
+          continue
+        }
+        const ratio = summarize(ratios(got[engine]!, got.get!))
+        figures[`${engine}Ms`] = rounded(summarize(got[engine]!))
+        figures[`${engine}VsGet`] = rounded(ratio)
+        rows.push({
+          benchmark,
+          figure: `sync into ${label} / (fetch + decode)`,
+          value: `${times(ratio.median)} ${range(ratio)} (${Math.round(summarize(got[engine]!).median)} ms / ${Math.round(summarize(got.get!).median)} ms)`,
+          target: "report",
+          verdict: "report"
+        })
+      }
+      entry[step] = figures
+    }
+    results.mirror = entry
+  } finally {
+    await server.stop()
+    postgres?.stop()
+  }
+}
 
-// --------------------------------------------------------------------------------------------------------- 8 cluster
+// --------------------------------------------------------------------------------------------------------- 9 cluster
 const cluster = async () => {
   const config: Cluster.Config = quick
     ? { portals: 3, usersPerPortal: 3, rounds: 1, rate: { portals: 1, users: 6, drainPerSecond: 5, seconds: 3 } }
@@ -384,20 +449,20 @@ const cluster = async () => {
   const result = await Cluster.run(config, log)
   results.cluster = result
   if (result.skipped !== undefined) {
-    rows.push({ benchmark: "8 cluster", figure: "skipped", value: result.skipped, target: "-", verdict: "-" })
+    rows.push({ benchmark: "9 cluster", figure: "skipped", value: result.skipped, target: "-", verdict: "-" })
     return
   }
   const one = result.scaling[0]!.usersPerSecond.median
   for (const scaling of result.scaling) {
     rows.push({
-      benchmark: `8 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
+      benchmark: `9 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
       figure: "users mirrored per second (one round of all)",
       value: `${scaling.usersPerSecond.median.toFixed(1)} ${range(scaling.usersPerSecond, 1)} (${times(scaling.usersPerSecond.median / one)} of 1 runner)`,
       target: "report",
       verdict: "report"
     })
     rows.push({
-      benchmark: `8 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
+      benchmark: `9 cluster, ${result.users} users, ${scaling.runners} runner(s)`,
       figure: "CPU s/s: runners, postgres, emulators",
       value: `${scaling.cpu.runners.toFixed(2)}, ${scaling.cpu.postgres.toFixed(2)}, ${scaling.cpu.emulators.toFixed(2)} (of ${cpus().length} cores)`,
       target: "report",
@@ -406,14 +471,14 @@ const cluster = async () => {
   }
   const ratios = result.rate.map((portal) => portal.ratio)
   rows.push({
-    benchmark: `8 cluster request rate (${result.drainPerSecond}/s allowed)`,
+    benchmark: `9 cluster request rate (${result.drainPerSecond}/s allowed)`,
     figure: "per-portal request rate / allowance, work queued",
     value: `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} (${result.rate.map((portal) => portal.requests).join(", ")} requests)`,
     target: ">= 0.95",
     verdict: verdict(Math.min(...ratios) >= 0.95)
   })
   rows.push({
-    benchmark: `8 cluster request rate (${result.drainPerSecond}/s allowed)`,
+    benchmark: `9 cluster request rate (${result.drainPerSecond}/s allowed)`,
     figure: "QUERY_LIMIT_EXCEEDED answers (any request above the allowance)",
     value: String(result.queryLimitExceeded),
     target: "0",
@@ -430,6 +495,7 @@ for (const [name, run] of [
   ["memory", memory],
   ["coldstart", coldStart],
   ["fleet", fleetStart],
+  ["mirror", mirror],
   ["cluster", cluster]
 ] as const) {
   if (!enabled(name)) continue

@@ -4,7 +4,8 @@
  * it listens ({@link Handshake}); on the IPC message `"stats"` it answers with the status codes it has sent.
  *
  * - `emulator`: `Emulator.layer` on the emulator's `NodeServer` (`node:http`, or with `tls` `node:https` with a
- *   generated CA), as `im-recent emulator` serves it, with the `windowed` portal of {@link Portal} and the given rate
+ *   generated CA), as `im-recent emulator` serves it, with the `windowed` portal of {@link Portal} (or the one just
+ *   after its history, `at: "history-end"`) and the given rate
  *   limit;
  * - `plain`: a `node:http` server answering every request with the bytes of `bodyFile` (the ceiling of what Node can
  *   serve on this machine).
@@ -32,6 +33,11 @@ export type Spec =
   | {
       readonly kind: "emulator"
       readonly rows: number
+      /**
+       * The portal's clock at the start: an instant where the answer has exactly `items` items (the default), or
+       * `"history-end"`: ten minutes after the generated history ends, nothing dated after it, `items` ignored.
+       */
+      readonly at?: "windowed" | "history-end" | undefined
       readonly items: number
       readonly tls: boolean
       readonly rateLimit: false | { readonly burst: number; readonly drainPerSecond: number }
@@ -87,7 +93,8 @@ process.on("disconnect", () => process.exit(0))
 process.on("SIGTERM", () => process.exit(0))
 
 const serveEmulator = (spec: Extract<Spec, { kind: "emulator" }>): void => {
-  const { state, startAt, rows } = Portal.windowed(spec.rows, spec.items)
+  const { state, startAt, rows } =
+    spec.at === "history-end" ? Portal.afterHistory(spec.rows) : Portal.windowed(spec.rows, spec.items)
   const program = Effect.gen(function* () {
     let server: Http.Server
     let caFile: string | undefined

@@ -1,6 +1,8 @@
 // A TypeScript consumer of every published package, type-checked with moduleResolution "nodenext" and
 // skipLibCheck false: the published declarations must stand on their own.
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import type { SqlError } from "@effect/sql"
+import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Bitrix24, type Bitrix24Error, ImRecent, RecentSync, RetrySchedule, TokenStore } from "@im-recent/client"
 // @ts-expect-error internal modules are not part of the public surface
 import type * as Internal from "@im-recent/client/internal/http"
@@ -8,7 +10,8 @@ import { Fixtures, Replay, Stateful } from "@im-recent/contracts"
 import type * as Suite from "@im-recent/contracts/Suite"
 import { AtomDateTime, RecentGet, RecentItem } from "@im-recent/domain"
 import { Emulator, Generator } from "@im-recent/emulator"
-import { DateTime, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
+import { type Migrations, SqlSnapshotStore, SqlTokenStore } from "@im-recent/sql"
+import { type ConfigError, DateTime, Effect, Layer, Option, Redacted, Schema, Stream } from "effect"
 import type { RequestHandler } from "msw"
 
 export const decodeResponse: (input: unknown) => RecentGet.Response = Schema.decodeUnknownSync(RecentGet.Response)
@@ -76,6 +79,22 @@ export const firstDate: Option.Option<string> = Option.map(Option.some(DateTime.
 )
 
 export type SuiteRun = typeof Suite.run
+
+// durable state in SQLite: the OAuth pair (renewed under the row's lock) and RecentSync's snapshot
+const database = SqliteClient.layer({ filename: "im-recent.db" })
+export const sqlTokenStore: Layer.Layer<
+  TokenStore.TokenStore,
+  Migrations.SchemaTooNew | Migrations.MigrationFailed | SqlError.SqlError | ConfigError.ConfigError
+> = SqlTokenStore.layer({ key: "example.bitrix24.com" }).pipe(Layer.provide(database))
+export const sqlOAuthLive = Bitrix24.layerOAuth({
+  portalUrl: "https://example.bitrix24.com",
+  clientId: "local.app",
+  clientSecret: Redacted.make("secret")
+}).pipe(Layer.provide(sqlTokenStore))
+export const sqlSyncLayer = RecentSync.layer().pipe(
+  Layer.provide(SqlSnapshotStore.layer({ key: "example.bitrix24.com/user/1" })),
+  Layer.provide(database)
+)
 
 // The import above must fail: only the modules at the top of dist are public.
 export type InternalIsUnreachable = typeof Internal

@@ -6,9 +6,9 @@
  * @since 0.1.0
  */
 import { execFile } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, relative } from "node:path"
+import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 
@@ -31,6 +31,7 @@ export const packages = {
   "@im-recent/client": "packages/client",
   "@im-recent/emulator": "packages/emulator",
   "@im-recent/contracts": "contracts",
+  "@im-recent/sql": "packages/sql",
   "@im-recent/cli": "packages/cli"
 } as const
 
@@ -161,6 +162,21 @@ export interface Installation {
 }
 
 /**
+ * Where node-gyp finds the running Node's headers (`npm_config_nodedir`), when this Node ships them
+ * (`<prefix>/include/node/node.h`, as official builds and Debian's do) and the environment sets none: `better-sqlite3`
+ * (under `@effect/sql-sqlite-node`) compiles from source when no prebuilt binary fits, and node-gyp would otherwise
+ * download the headers, which fails without internet access.
+ *
+ * @since 0.1.0
+ * @category installing
+ */
+export const nodeHeaders = (): NodeJS.ProcessEnv => {
+  if (process.env.npm_config_nodedir !== undefined) return {}
+  const prefix = dirname(dirname(process.execPath))
+  return existsSync(join(prefix, "include", "node", "node.h")) ? { npm_config_nodedir: prefix } : {}
+}
+
+/**
  * Packs the packages and installs them with npm into a new temporary project as a user following the project README
  * does: a project that already has `effect` from a bare `npm install effect` (npm's `latest`, Effect 4), then each
  * `npm install` line of the README's "Installing from npm" section, read from `README.md` now, with the packed
@@ -185,7 +201,12 @@ export const install = async (): Promise<Installation> => {
     `${JSON.stringify({ name: "im-recent-consumer", private: true, type: "module", overrides }, null, 2)}\n`
   )
   const globalPrefix = join(directory, ".global")
-  const env = { npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" }
+  const env: NodeJS.ProcessEnv = {
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+    npm_config_update_notifier: "false",
+    ...nodeHeaders()
+  }
   const npm = async (command: ReadonlyArray<string>, written: ReadonlyArray<string> = command): Promise<NpmRun> => {
     const global = command.includes("--global") || command.includes("-g")
     const { stderr } = await run(

@@ -92,7 +92,7 @@ describe.sequential("the published packages, installed by an app outside the wor
 
   beforeAll(async () => {
     installation = await install()
-  }, 600_000)
+  }, 1_800_000) // better-sqlite3 compiles from source in the consumer: minutes on a busy machine
 
   afterAll(async () => {
     if (emulator !== undefined && emulator.process.exitCode === null) {
@@ -260,6 +260,22 @@ describe.sequential("the published packages, installed by an app outside the wor
       const summary = JSON.parse(result.stdout.trim())
       assert.isAbove(summary.count, 0)
       assert.match(summary.dateStart, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/)
+    })
+
+    it("a plain Node ESM program keeps the OAuth pair in a SQLite file with @im-recent/sql", async () => {
+      const result = await exec(
+        process.execPath,
+        ["sql-tokens.mjs", join(installation.directory, "tokens.db")],
+        installation.directory
+      )
+      assertSucceeded(result, "node sql-tokens.mjs")
+      assert.deepStrictEqual(JSON.parse(result.stdout.trim()), {
+        empty: true,
+        refreshes: 1,
+        renewed: true,
+        lateGotStored: true,
+        stored: true
+      })
     })
 
     it("the emulator stops with exit 0 on SIGTERM", async () => {

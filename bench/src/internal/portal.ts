@@ -85,3 +85,22 @@ export const windowed = (
   }
   throw new Error(`no quiet instant gives exactly ${items} items`)
 }
+
+/**
+ * A portal where user 1 has about `rows` recent rows, with its clock started ten minutes after its history ends: no
+ * row is dated after the clock (a delta holds only what changes from then on), and the answer holds the rows of the
+ * default 30-day window.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const afterHistory = (
+  rows: number
+): { readonly state: PortalState.PortalState; readonly startAt: number; readonly rows: number } => {
+  const state = withRows(rows)
+  return {
+    state,
+    startAt: historyEnd.epochMillis + 10 * 60_000,
+    rows: state.recent.filter((row) => row.userId === callerId).length
+  }
+}

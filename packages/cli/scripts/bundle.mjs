@@ -1,6 +1,7 @@
 // Builds the published `im-recent` executable: src/bin.ts and everything it imports (effect, @effect/*,
 // the emulator) in one ESM file, so that a cold start reads one file instead of about 800 modules
-// (bench/README.md has the figures). The licenses of the bundled packages go next to it.
+// (bench/README.md has the figures); `im-recent mirror`'s code is a chunk of its own that only that command loads, and
+// the database drivers stay external (optional dependencies of the package). The licenses of the bundled packages go next to it.
 // `node scripts/bundle.mjs [DIR]` writes to DIR instead of dist/ (the tests run the bin from a temporary directory).
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -29,6 +30,9 @@ const result = await build({
   metafile: true,
   absWorkingDir: root,
   legalComments: "none",
+  // The database drivers of `im-recent mirror` (optional dependencies, with a native module behind the SQLite one)
+  // stay outside the bundle: imported at run time, only by that command.
+  external: ["@effect/sql-sqlite-node", "@effect/sql-pg"],
   logLevel: "warning",
   // Some bundled CommonJS packages call `require`; ESM output has none of its own.
   banner: {

@@ -3,7 +3,8 @@
  *
  * - `UsageError`: flags or environment variables that cannot be used (exit status 2);
  * - `PortalError`: the portal could not be reached, refused the credentials, or answered with an error (exit
- *   status 1).
+ *   status 1);
+ * - `DatabaseError`: the database of `im-recent mirror` cannot be opened or written (exit status 1).
  *
  * Neither ever holds a secret: messages are built from the client's errors, which mask webhook codes and tokens,
  * and from the names (never the values) of environment variables.
@@ -31,6 +32,17 @@ export class UsageError extends Schema.TaggedError<UsageError>("@im-recent/cli/U
  * @category errors
  */
 export class PortalError extends Schema.TaggedError<PortalError>("@im-recent/cli/PortalError")("PortalError", {
+  message: Schema.String
+}) {}
+
+/**
+ * The database (`im-recent mirror --db`) cannot be used; `message` is the one line printed on stderr, the URL in it
+ * with its password masked.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DatabaseError extends Schema.TaggedError<DatabaseError>("@im-recent/cli/DatabaseError")("DatabaseError", {
   message: Schema.String
 }) {}
 

@@ -120,7 +120,7 @@ const program = "im-recent"
 export const nameOf = (descriptor: Descriptor.Command<unknown>): string => [...Descriptor.getNames(descriptor)][0] ?? ""
 
 /**
- * The page of a subcommand (`recent`, `watch`, `emulator`).
+ * The page of a subcommand (`recent`, `watch`, `mirror`, `emulator`).
  *
  * @since 0.1.0
  * @category constructors

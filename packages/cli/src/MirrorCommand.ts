@@ -1,23 +1,37 @@
 /**
- * `im-recent mirror`: this process becomes a runner of the mirror of every registered portal (`@im-recent/cluster`).
- * Each portal's `Portal` entity, on exactly one runner at a time, spends that portal's request budget, renews its
- * tokens, and keeps its users' recent lists in the database (`im_recent_item`).
+ * `im-recent mirror`: keeps the user's recent list in a database an app can query (`RecentMirror` of `@im-recent/sql`):
+ * the items in `im_recent_item`, the sync state in `im_recent_cursor`, every change in the outbox `im_recent_change`.
+ * Each sync (a full load, then deltas with `LAST_SYNC_DATE`) is written in one transaction; a restart resumes from the
+ * stored cursor with a delta. One line per sync on stdout:
  *
- * - `--db sqlite:<file>` (the default `sqlite:./im-recent.db`): one runner, no network, no server.
- * - `--db postgres://…` with `--listen host:port`: a runner of the cluster of every `im-recent mirror` on that
- *   database, reached by the others at that address; a runner that dies has its portals taken over by the others.
- * - `--http host:port`: serves `GET /health`, `POST /install` (the application's installation handler),
- *   `POST /sync` (one round of every portal now) and `GET /portals` (which runner has which portal).
+ * ```text
+ * 21:50:03  full (initial): 87 items, 87 changed (87 added), 212 ms
+ * 21:50:33  delta: 87 items, 2 changed (1 added, 1 updated), 31 ms
+ * ```
  *
- * Portals installed through `POST /install` are renewed with the application given by `BITRIX24_CLIENT_ID` and
- * `BITRIX24_CLIENT_SECRET` (and `BITRIX24_OAUTH_SERVER_URL`, default `https://oauth.bitrix.info`). Every portal's
- * allowance is `BITRIX24_RATE_LIMIT` (`standard`, 50 then 2 a second, by default; `enterprise`; `<burst>/<per second>`).
- * Runs until Ctrl-C.
+ * `--db` takes `sqlite:<file>` (default `sqlite:./im-recent.db`) or a `postgres://user:password@host:port/database`
+ * URL. `--once` runs one sync and exits; without it the command syncs every `--interval` until Ctrl-C, trying a failed
+ * step that time can fix again after a back-off, as `watch` does. The portal is the one `recent` reads
+ * (`BITRIX24_WEBHOOK_URL`, or the demo portal when none is configured).
+ *
+ * With portals registered in the database (`im-recent portals add`, or `POST /install`), or with `--listen` or
+ * `--http`, the process instead mirrors every registered portal's users as a runner of `@im-recent/cluster`: one
+ * runner on SQLite; on Postgres (`--listen host:port` required) a runner of the cluster of every `im-recent mirror` on
+ * that database, whose portals move to the others when it dies. `--http host:port` serves `GET /health`,
+ * `POST /install` (the application's installation handler), `POST /sync` (a round of every portal now) and
+ * `GET /portals`. Installed portals' pairs are renewed with the application of `BITRIX24_CLIENT_ID` and
+ * `BITRIX24_CLIENT_SECRET`; every portal's allowance is `BITRIX24_RATE_LIMIT` (default `standard`).
+ *
+ * The database drivers (`@effect/sql-sqlite-node`, `@effect/sql-pg`) and the mirror itself are loaded only when this
+ * command runs: `--help` and the other commands never read them, and a missing driver is named in the error.
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as CliError from "./CliError.js"
+import type * as Connection from "./Connection.js"
+import * as Filters from "./Filters.js"
 import * as CommandLine from "./internal/commandLine.js"
 import * as WatchCommand from "./WatchCommand.js"
 
@@ -27,30 +41,53 @@ import * as WatchCommand from "./WatchCommand.js"
  * @since 0.1.0
  * @category models
  */
-export interface Flags {
+export interface Flags extends Filters.Flags, Connection.Flags {
   readonly db: string
+  readonly once: boolean
+  readonly interval: string
   readonly listen: Option.Option<string>
   readonly http: Option.Option<string>
-  readonly interval: string
 }
 
 /**
- * Runs the runner until interrupted.
+ * The database `--db` names when it is not given.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultDatabase = CommandLine.defaultDatabase
+
+/**
+ * Runs the command: one sync with `--once`, else until interrupted.
  *
  * @since 0.1.0
  * @category running
  */
-export const run = (flags: Flags) =>
+export const run = (
+  flags: Flags
+): Effect.Effect<void, CliError.UsageError | CliError.PortalError | CliError.DatabaseError> =>
   Effect.gen(function* () {
     const interval = yield* WatchCommand.parseInterval(flags.interval)
-    // @im-recent/cluster, @effect/sql and the drivers: only now
-    const cluster = yield* Effect.promise(() => import("./internal/cluster.js"))
-    yield* cluster.run({
-      db: flags.db,
-      listen: Option.getOrUndefined(flags.listen),
-      http: Option.getOrUndefined(flags.http),
-      interval
-    })
+    const asked = Option.isSome(flags.listen) || Option.isSome(flags.http)
+    // the registry, @effect/sql and the drivers: only now
+    const portals = yield* Effect.promise(() => import("./internal/portals.js"))
+    if (asked || (yield* portals.hasPortals(flags.db))) {
+      if (flags.once) {
+        return yield* CliError.usage(
+          "--once mirrors the one configured user; with registered portals (or --listen, --http) mirror runs every portal until Ctrl-C, and POST /sync of --http runs a round now"
+        )
+      }
+      const cluster = yield* Effect.promise(() => import("./internal/cluster.js"))
+      return yield* cluster.run({
+        db: flags.db,
+        listen: Option.getOrUndefined(flags.listen),
+        http: Option.getOrUndefined(flags.http),
+        interval
+      })
+    }
+    const params = yield* Filters.params(flags)
+    const mirror = yield* Effect.promise(() => import("./internal/mirror.js"))
+    yield* mirror.run({ database: flags.db, once: flags.once, interval, params, tokenFile: flags.tokenFile })
   })
 
 /**

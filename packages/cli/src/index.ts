@@ -49,10 +49,14 @@ export * as Filters from "./Filters.js"
  */
 export * as Help from "./Help.js"
 /**
+ * `im-recent mirror`: the recent list kept in a SQLite or Postgres database, with a change outbox.
+ *
  * @since 0.1.0
  */
 export * as MirrorCommand from "./MirrorCommand.js"
 /**
+ * `im-recent portals add|list`: the portals and users `im-recent mirror` keeps.
+ *
  * @since 0.1.0
  */
 export * as PortalsCommand from "./PortalsCommand.js"

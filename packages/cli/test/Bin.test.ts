@@ -4,7 +4,7 @@
  * as a terminal stops it.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -151,6 +151,34 @@ describe("the bundled im-recent (live)", () => {
         assert.strictEqual((yield* promise(() => help.exited)).code, 0)
         assert.notInclude(help.stdout(), "\u001b")
         assert.include(help.stdout(), "  im-recent recent [--skip-openlines]")
+      }).pipe(Effect.scoped),
+    live
+  )
+
+  it.live(
+    "mirror without its database drivers installed (the bundle alone): one line naming the package to install, status 1; the other commands never load them",
+    () =>
+      Effect.gen(function* () {
+        // nothing but the bundle's own files: the drivers stay outside it and are imported by mirror only
+        const files = readdirSync(directory, { recursive: true }).map(String)
+        const statically = files
+          .filter((file) => file.endsWith(".js") && !file.includes("mirror-"))
+          .filter((file) => /@effect\/sql-(sqlite-node|pg)/.test(readFileSync(join(directory, file), "utf8")))
+        assert.deepStrictEqual(statically, [], "only the mirror chunk names the drivers")
+        for (const [url, driver] of [
+          [`sqlite:${join(directory, "x.db")}`, "@effect/sql-sqlite-node"],
+          ["postgres://me:hunter2@127.0.0.1:5432/x", "@effect/sql-pg"]
+        ] as const) {
+          const run = yield* bin(["mirror", "--db", url, "--once"])
+          assert.strictEqual((yield* promise(() => run.exited)).code, 1, run.stderr())
+          assertOwnLines(run.stderr())
+          assert.deepStrictEqual(linesOf(run.stderr()), [
+            `im-recent: the database ${url.replace("hunter2", "***")}: its driver is not installed: npm install ${driver}`
+          ])
+        }
+        const help = yield* bin(["mirror", "--help"])
+        assert.strictEqual((yield* promise(() => help.exited)).code, 0)
+        assert.include(help.stdout(), "im-recent mirror [--db URL] [--once]")
       }).pipe(Effect.scoped),
     live
   )

@@ -10,7 +10,10 @@
  *   the body, never in the URL) and everyone waits for it. The new pair replaces the old one (the
  *   old refresh token is dead) and goes to the `TokenStore` first, which the OAuth layer therefore
  *   requires. `invalid_grant`/`invalid_client` are terminal: every later call fails at once with that
- *   `OAuthError`, without another request.
+ *   `OAuthError`, without another request. When the store has `renew` (a store several processes share, e.g.
+ *   `SqlTokenStore` of `@im-recent/sql`), the renewal runs through it, under the store's lock: a process whose pair
+ *   another process renewed meanwhile takes the stored pair instead of sending its retired refresh token, so
+ *   processes sharing a pair never get `invalid_grant` from renewing it at the same time.
  *
  * @since 0.1.0
  */
@@ -38,6 +41,7 @@ import {
   type Bitrix24Error,
   type InvalidEndpoint,
   isBitrix24Error,
+  NetworkError,
   OAuthError,
   TokenStoreError
 } from "./Bitrix24Error.js"
@@ -235,60 +239,82 @@ const makeOAuth = (
       body: { auth: tokens.accessToken }
     })
 
-    const requestTokens: Effect.Effect<TokenStore.Tokens, Bitrix24Error> = Effect.gen(function* () {
-      const requestId = makeRequestId()
-      const ctx = { method: "oauth.token", requestId, mask, source: "oauth" as const }
-      const request = HttpClientRequest.post(tokenUrl).pipe(
-        HttpClientRequest.setHeaders({ "User-Agent": userAgent, "X-Request-Id": requestId }),
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUrlParams({
-          grant_type: "refresh_token",
-          client_id: options.clientId,
-          client_secret: Redacted.value(options.clientSecret),
-          refresh_token: Redacted.value(state.tokens.refreshToken)
+    const requestTokens = (held: TokenStore.Tokens): Effect.Effect<TokenStore.Tokens, Bitrix24Error> =>
+      Effect.gen(function* () {
+        const requestId = makeRequestId()
+        const heldMask = makeMasker(() => [...secrets(), held.accessToken, held.refreshToken])
+        const ctx = { method: "oauth.token", requestId, mask: heldMask, source: "oauth" as const }
+        const request = HttpClientRequest.post(tokenUrl).pipe(
+          HttpClientRequest.setHeaders({ "User-Agent": userAgent, "X-Request-Id": requestId }),
+          HttpClientRequest.acceptJson,
+          HttpClientRequest.bodyUrlParams({
+            grant_type: "refresh_token",
+            client_id: options.clientId,
+            client_secret: Redacted.value(options.clientSecret),
+            refresh_token: Redacted.value(held.refreshToken)
+          })
+        )
+        const raw = yield* exchange(client, request, ctx, timeout, requestInit)
+        const outcome = yield* classify(ctx, raw.status, raw.contentType, raw.text)
+        if (outcome._tag === "Envelope") return yield* envelopeError(ctx, raw.status, outcome.envelope)
+        // the new tokens are secrets too: mask them out of any decode error
+        const fresh = [outcome.body.access_token, outcome.body.refresh_token].filter(
+          (v): v is string => typeof v === "string"
+        )
+        const decoded = yield* decodeBody(
+          { ...ctx, mask: makeMasker(() => [...secrets(), held.accessToken, held.refreshToken, ...fresh]) },
+          raw.status,
+          OAuthToken.TokenResponse,
+          outcome.body
+        )
+        // `expires_in` on the local clock: the absolute `expires` is the server's clock, skewed from ours
+        const now = yield* Clock.currentTimeMillis
+        return TokenStore.tokens({
+          accessToken: decoded.access_token,
+          refreshToken: decoded.refresh_token,
+          expiresAt: DateTime.unsafeMake(now + decoded.expires_in * 1000)
+        })
+      }).pipe(
+        Effect.withSpan("Bitrix24Auth.refresh", {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "http.request.method": "POST", "url.full": tokenUrl }
         })
       )
-      const raw = yield* exchange(client, request, ctx, timeout, requestInit)
-      const outcome = yield* classify(ctx, raw.status, raw.contentType, raw.text)
-      if (outcome._tag === "Envelope") return yield* envelopeError(ctx, raw.status, outcome.envelope)
-      // the new tokens are secrets too: mask them out of any decode error
-      const fresh = [outcome.body.access_token, outcome.body.refresh_token].filter(
-        (v): v is string => typeof v === "string"
-      )
-      const decoded = yield* decodeBody(
-        { ...ctx, mask: makeMasker(() => [...secrets(), ...fresh]) },
-        raw.status,
-        OAuthToken.TokenResponse,
-        outcome.body
-      )
-      // `expires_in` on the local clock: the absolute `expires` is the server's clock, skewed from ours
-      const now = yield* Clock.currentTimeMillis
-      return TokenStore.tokens({
-        accessToken: decoded.access_token,
-        refreshToken: decoded.refresh_token,
-        expiresAt: DateTime.unsafeMake(now + decoded.expires_in * 1000)
-      })
-    }).pipe(
-      Effect.withSpan("Bitrix24Auth.refresh", {
-        kind: "client",
-        captureStackTrace: false,
-        attributes: { "http.request.method": "POST", "url.full": tokenUrl }
-      })
-    )
+
+    // a store shared by several processes renews under its lock; otherwise renew here, then save
+    const renewTokens = (held: TokenStore.Tokens): Effect.Effect<TokenStore.Tokens, Bitrix24Error> =>
+      store.renew !== undefined
+        ? store.renew(held, requestTokens).pipe(
+            Effect.catchIf(
+              (error): error is TokenStoreError => error instanceof TokenStoreError,
+              // nothing was sent: a failure to reach the store is a transient transport problem of this call
+              (error) =>
+                Effect.fail(
+                  new NetworkError({
+                    method: "oauth.token",
+                    requestId: makeRequestId(),
+                    description: mask(error.message)
+                  })
+                )
+            )
+          )
+        : requestTokens(held).pipe(
+            Effect.tap((tokens) =>
+              store
+                .save(tokens)
+                .pipe(
+                  Effect.catchAll((error) =>
+                    Effect.logError("Saving the renewed OAuth tokens failed; they are kept in memory").pipe(
+                      Effect.annotateLogs({ error: mask(error.message) })
+                    )
+                  )
+                )
+            )
+          )
 
     const runRefresh = (deferred: Deferred.Deferred<Credential, Bitrix24Error>) =>
-      requestTokens.pipe(
-        Effect.tap((tokens) =>
-          store
-            .save(tokens)
-            .pipe(
-              Effect.catchAll((error) =>
-                Effect.logError("Saving the renewed OAuth tokens failed; they are kept in memory").pipe(
-                  Effect.annotateLogs({ error: mask(error.message) })
-                )
-              )
-            )
-        ),
+      renewTokens(state.tokens).pipe(
         Effect.onExit((exit) =>
           Effect.suspend(() => {
             state.inflight = undefined

@@ -316,13 +316,14 @@ export class InvalidEndpoint extends Schema.TaggedError<InvalidEndpoint>(id("Inv
 }
 
 /**
- * The token store failed to load or save the OAuth tokens.
+ * The token store failed to load, save or renew the OAuth tokens (`renew`: the store's cross-process renewal, see
+ * `TokenStore.Service.renew`, could not take its lock or read the stored pair; nothing was sent to the portal).
  *
  * @since 0.1.0
  * @category errors
  */
 export class TokenStoreError extends Schema.TaggedError<TokenStoreError>(id("TokenStoreError"))("TokenStoreError", {
-  operation: Schema.Literal("load", "save"),
+  operation: Schema.Literal("load", "save", "renew"),
   description: Schema.String
 }) {
   /** @since 0.1.0 */

@@ -7,6 +7,11 @@
  * written atomically), your own {@link layer} (a database row, a secret manager), or, as an explicit
  * choice, {@link layerInMemoryOnly}, which loses every renewed pair when the process exits.
  *
+ * Several processes sharing one pair (workers on one database) must also not renew it at the same moment: the
+ * second would send the refresh token the first just retired and get `invalid_grant`. A store they share implements
+ * {@link Service.renew} (a renewal under the store's lock: `SqlTokenStore` of `@im-recent/sql` does); the file and
+ * in-memory stores here serve one process.
+ *
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
@@ -41,8 +46,27 @@ export class Tokens extends Schema.Class<Tokens>("@im-recent/client/TokenStore/T
 export interface Service {
   /** The stored pair, if any (read once when the OAuth layer starts). */
   readonly load: Effect.Effect<Option.Option<Tokens>, TokenStoreError>
-  /** Called with every renewed pair, before it is used. */
+  /** Called with every renewed pair, before it is used (by stores without {@link Service.renew}). */
   readonly save: (tokens: Tokens) => Effect.Effect<void, TokenStoreError>
+  /**
+   * Renewal shared by every process that uses this store, for stores that several processes share (a database row):
+   * the OAuth layer calls it instead of renewing itself and then calling `save`. `held` is the pair the caller uses;
+   * `refresh` sends its refresh token to the portal and returns the new pair. The store runs it under a lock that
+   * other processes' `renew` wait for: when the stored pair is no longer `held` (another process renewed it in the
+   * meantime), it returns the stored pair WITHOUT calling `refresh` (the portal would answer `invalid_grant` to the
+   * retired refresh token); otherwise it calls `refresh`, stores the new pair and returns it. So a refresh token is
+   * sent at most once, however many processes need a renewal at the same moment.
+   *
+   * It fails with `refresh`'s error (nothing stored), or with a {@link TokenStoreError} (`operation: "renew"`) when
+   * the lock cannot be taken or the stored pair read (nothing sent; the OAuth layer's callers then get a
+   * `NetworkError` of method `oauth.token` saying so, which a retry may overcome). When storing the new pair fails after `refresh`
+   * succeeded, the store logs it and returns the new pair: the old one is retired already. Without `renew` the OAuth
+   * layer renews on its own (single-flight within its process only) and calls `save`.
+   */
+  readonly renew?: <E>(
+    held: Tokens,
+    refresh: (held: Tokens) => Effect.Effect<Tokens, E>
+  ) => Effect.Effect<Tokens, E | TokenStoreError>
 }
 
 /**
@@ -140,7 +164,8 @@ export const layerFile = (path: string): Layer.Layer<TokenStore, never, FileSyst
   Layer.effect(TokenStore, makeFile(path))
 
 /**
- * A store from two functions: `load` for the initial pair and `save` as the persistence hook.
+ * A store from its functions: `load` for the initial pair, `save` as the persistence hook and optionally `renew`
+ * (see {@link Service}).
  *
  * @since 0.1.0
  * @category constructors
@@ -148,7 +173,7 @@ export const layerFile = (path: string): Layer.Layer<TokenStore, never, FileSyst
 export const make = (service: Service): Service => service
 
 /**
- * A store layer from two functions.
+ * A store layer from its functions.
  *
  * @since 0.1.0
  * @category layers

@@ -361,6 +361,68 @@ describe("Bitrix24Auth (OAuth)", () => {
     }).pipe(Effect.provide(Msw.layer))
   )
 
+  it.effect(
+    "a store with renew: the renewal runs through it (no save); a pair renewed elsewhere is used without a token request",
+    () =>
+      Effect.gen(function* () {
+        const held = yield* Ref.make<ReadonlyArray<string>>([])
+        const storeWith = (viaPortal: boolean) =>
+          TokenStore.layer({
+            load: Effect.succeed(Option.none()),
+            save: () => Effect.die("save is not called when the store renews"),
+            renew: (pair, refresh) =>
+              Effect.zipRight(
+                Ref.update(held, (seen) => [...seen, Redacted.value(pair.refreshToken)]),
+                viaPortal
+                  ? refresh(pair)
+                  : Effect.succeed(
+                      TokenStore.tokens({ accessToken: Redacted.make(NEW_ACCESS), refreshToken: Redacted.make("r") })
+                    )
+              )
+          })
+        // another process renewed: the store hands its pair over, nothing goes to the OAuth server
+        const portal = yield* strictPortal
+        const server = yield* oauthServer(() => Msw.json(tokenResponse(0)))
+        yield* Msw.callGet().pipe(Effect.provide(oauthLayer(portal, server, { store: storeWith(false) })))
+        assert.strictEqual(server.requests.length, 0)
+        assert.deepStrictEqual(
+          portal.requests.map((r) => r.json.auth),
+          [OLD_ACCESS, NEW_ACCESS]
+        )
+        // the store's lock is free: it calls the refresh it is given, with the held pair's refresh token
+        const again = yield* strictPortal
+        const sent = yield* oauthServer(() => Msw.json(tokenResponse(0)))
+        yield* Msw.callGet().pipe(Effect.provide(oauthLayer(again, sent, { store: storeWith(true) })))
+        assert.deepStrictEqual(
+          sent.requests.map((r) => r.form.get("refresh_token")),
+          [OLD_REFRESH]
+        )
+        assert.deepStrictEqual(yield* Ref.get(held), [OLD_REFRESH, OLD_REFRESH])
+      }).pipe(Effect.provide(Msw.layer))
+  )
+
+  it.effect(
+    "a store whose renew fails (its lock, its database): a NetworkError of oauth.token, retryable, no secret",
+    () =>
+      Effect.gen(function* () {
+        const portal = yield* strictPortal
+        const server = yield* oauthServer(() => Msw.json(tokenResponse(0)))
+        const store = TokenStore.layer({
+          load: Effect.succeed(Option.none()),
+          save: () => Effect.void,
+          renew: () =>
+            Effect.fail(new Bitrix24Error.TokenStoreError({ operation: "renew", description: "the database is down" }))
+        })
+        const error = yield* Effect.flip(Msw.callGet().pipe(Effect.provide(oauthLayer(portal, server, { store }))))
+        if (error._tag !== "NetworkError") return assert.fail(`expected a NetworkError, got ${error._tag}`)
+        assert.strictEqual(error.method, "oauth.token")
+        assert.include(error.message, "The token store failed to renew the OAuth tokens: the database is down")
+        assert.isTrue(Bitrix24Error.isRetryable(error))
+        assert.strictEqual(server.requests.length, 0)
+        for (const secret of [OLD_ACCESS, OLD_REFRESH, CLIENT_SECRET]) assert.notInclude(error.message, secret)
+      }).pipe(Effect.provide(Msw.layer))
+  )
+
   it.effect("a failing save is logged and the renewed tokens are still used", () =>
     Effect.gen(function* () {
       const portal = yield* strictPortal

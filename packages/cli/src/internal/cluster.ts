@@ -33,11 +33,11 @@ const application = Config.all({
   oauthServer: Config.withDefault(Config.string("BITRIX24_OAUTH_SERVER_URL"), "https://oauth.bitrix.info")
 }).pipe(Config.option)
 
-const failure = (error: unknown): CliError.UsageError | CliError.PortalError => {
+const failure = (error: unknown): CliError.UsageError | CliError.PortalError | CliError.DatabaseError => {
   if (error instanceof Database.DatabaseError) {
     return error.reason === "unknown-scheme" || error.reason === "bad-url"
       ? CliError.usage(`--db ${error.message}`)
-      : new CliError.PortalError({ message: `the database ${error.message}` })
+      : new CliError.DatabaseError({ message: `the database ${error.message}` })
   }
   if (error instanceof Mirror.MirrorOptionsError) return CliError.usage(error.message)
   const message = error instanceof Error ? error.message : String(error)

@@ -59,6 +59,54 @@ export const watch = Command.make(
   )
 )
 
+/** The database `mirror --db` names when it is not given. */
+export const defaultDatabase = "sqlite:./im-recent.db"
+
+/** The `mirror` subcommand (`MirrorCommand.run`; the mirror and the database drivers load only when it runs). */
+export const mirror = Command.make(
+  "mirror",
+  {
+    db: Options.text("db").pipe(
+      Options.withPseudoName("URL"),
+      Options.withDescription(
+        "Where to keep the list: sqlite:<file> or postgres://user:password@host:port/database (also postgresql://)"
+      ),
+      Options.withDefault(defaultDatabase)
+    ),
+    once: Options.boolean("once").pipe(Options.withDescription("Run one sync and exit")),
+    listen: Options.text("listen").pipe(
+      Options.withPseudoName("HOST:PORT"),
+      Options.withDescription(
+        "Mirror every registered portal as a runner of a cluster reached at this address (required with Postgres: every runner on it joins one cluster)"
+      ),
+      Options.optional
+    ),
+    http: Options.text("http").pipe(
+      Options.withPseudoName("HOST:PORT"),
+      Options.withDescription(
+        "Mirror every registered portal, serving GET /health, POST /install, POST /sync and GET /portals there"
+      ),
+      Options.optional
+    ),
+    interval: Options.text("interval").pipe(
+      Options.withPseudoName("DURATION"),
+      Options.withDescription('Time between two syncs, at least 1s: 30s (the default), 5s, 2m, "10 seconds"'),
+      Options.withDefault("30s")
+    ),
+    ...Filters.options,
+    ...ConnectionFlags.options
+  },
+  (flags) =>
+    Effect.flatMap(
+      Effect.promise(() => import("../MirrorCommand.js")),
+      (module) => module.run(flags)
+    )
+).pipe(
+  Command.withDescription(
+    "Keep the recent list in a database an app can query (SQLite or Postgres), one transaction per sync, with a change outbox, until Ctrl-C; with registered portals (im-recent portals), all of them, as a runner of a cluster"
+  )
+)
+
 const optionalInteger = (name: string, description: string) =>
   Options.integer(name).pipe(Options.withPseudoName("N"), Options.withDescription(description), Options.optional)
 
@@ -156,44 +204,13 @@ export const emulator = Command.make(
   )
 )
 
-/** The database `--db` names when it is not given. */
-export const defaultDatabase = "sqlite:./im-recent.db"
-
-/** The `--db` flag of `mirror` and `portals`. */
+/** The `--db` flag of `portals`. */
 export const db = Options.text("db").pipe(
   Options.withPseudoName("URL"),
   Options.withDescription(
     "The database: sqlite:<file> or postgres://user:password@host:port/database (also postgresql://)"
   ),
   Options.withDefault(defaultDatabase)
-)
-
-/** The `mirror` subcommand (`MirrorCommand.run`). */
-export const mirror = Command.make(
-  "mirror",
-  {
-    db,
-    listen: optionalText(
-      "listen",
-      "HOST:PORT",
-      "This runner's address for the other runners (required with Postgres: every process on it joins one cluster)"
-    ),
-    http: optionalText("http", "HOST:PORT", "Serve GET /health, POST /install, POST /sync and GET /portals there"),
-    interval: Options.text("interval").pipe(
-      Options.withPseudoName("DURATION"),
-      Options.withDescription('Time between two rounds of one portal, at least 1s: 30s (the default), 5s, "2 minutes"'),
-      Options.withDefault("30s")
-    )
-  },
-  (flags) =>
-    Effect.flatMap(
-      Effect.promise(() => import("../MirrorCommand.js")),
-      (module) => module.run(flags)
-    )
-).pipe(
-  Command.withDescription(
-    "Mirror every registered portal's users' recent lists into the database, as one runner of a cluster, until Ctrl-C"
-  )
 )
 
 const portalsAdd = Command.make(

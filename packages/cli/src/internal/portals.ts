@@ -2,7 +2,7 @@
  * What `im-recent portals add|list` run, loaded with a dynamic import (`@im-recent/cluster`, `@im-recent/sql` and the
  * driver are read only by these commands).
  */
-import { PortalRegistry } from "@im-recent/cluster"
+import * as PortalRegistry from "@im-recent/cluster/PortalRegistry"
 import { Database } from "@im-recent/sql"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -10,15 +10,15 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as CliError from "../CliError.js"
 
-const databaseError = (error: Database.DatabaseError): CliError.UsageError | CliError.PortalError =>
+const databaseError = (error: Database.DatabaseError): CliError.UsageError | CliError.DatabaseError =>
   error.reason === "unknown-scheme" || error.reason === "bad-url"
     ? CliError.usage(`--db ${error.message}`)
-    : new CliError.PortalError({ message: `the database ${error.message}` })
+    : new CliError.DatabaseError({ message: `the database ${error.message}` })
 
-const registryError = (error: PortalRegistry.RegistryError): CliError.UsageError | CliError.PortalError =>
+const registryError = (error: PortalRegistry.RegistryError): CliError.UsageError | CliError.DatabaseError =>
   error.reason === "bad-webhook"
     ? CliError.usage(`webhook-url: ${error.message}`)
-    : new CliError.PortalError({ message: error.message })
+    : new CliError.DatabaseError({ message: error.message })
 
 const withRegistry = <A, E>(url: string, effect: Effect.Effect<A, E, PortalRegistry.PortalRegistry>) =>
   Effect.provide(
@@ -52,4 +52,14 @@ export const list = (url: string) =>
         for (const line of PortalRegistry.describePortal(portal)) yield* Console.log(line)
       }
     })
+  )
+
+/** Whether any portal is registered in the database (the database opened, its schema brought up to date). */
+export const hasPortals = (url: string) =>
+  withRegistry(
+    url,
+    Effect.flatMap(PortalRegistry.PortalRegistry, (registry) => registry.list).pipe(
+      Effect.mapError(registryError),
+      Effect.map((portals) => portals.length > 0)
+    )
   )
