@@ -34,7 +34,7 @@ export interface Options extends PortalEntity.Options, Scheduler.Options, Runner
   readonly listen?: RunnerAddress | undefined
   /** Where to serve `/health`, `/install`, `/sync`, `/portals`. */
   readonly http?: { readonly host: string; readonly port: number } | undefined
-  /** What a user's step does (default `UserSync.layerSnapshot()`). */
+  /** What a user's step does (default `UserSync.layerRecentMirror()`: items, cursor and change outbox). */
   readonly userSync?: Layer.Layer<UserSync.UserSync> | undefined
 }
 
@@ -94,7 +94,7 @@ export const layer = (
       const services = Layer.mergeAll(runner, PortalRegistry.layer).pipe(Layer.provideMerge(database))
       const work = Layer.mergeAll(
         PortalEntity.layer(options).pipe(
-          Layer.provide(options.userSync ?? UserSync.layerSnapshot()),
+          Layer.provide(options.userSync ?? UserSync.layerRecentMirror()),
           Layer.provide(FetchHttpClient.layer)
         ),
         Scheduler.layer(options),

@@ -4,9 +4,10 @@
  * per user when it starts (over the user's own connection, which shares the portal's throttle and budget) and calls
  * `sync` for every user on each round.
  *
- * {@link layerSnapshot} is the built-in implementation: `RecentSync`'s steps over an in-memory snapshot, the whole
- * list written to `im_recent_item` in one transaction after each step. Provide another `UserSync` (e.g. over
- * `@im-recent/sql`'s `RecentMirror`, with cursors and a change outbox) to change what a step writes.
+ * {@link layerRecentMirror} (the default of `Mirror`) is `@im-recent/sql`'s `RecentMirror`: the items in
+ * `im_recent_item`, the cursor in `im_recent_cursor`, every change in the gap-free outbox `im_recent_change`, each step
+ * in one transaction, a restarted entity resuming with a delta from the stored cursor. {@link layerSnapshot} keeps the
+ * snapshot in memory and writes the whole list after each step (no cursor, no outbox).
  *
  * @since 0.1.0
  */
@@ -14,6 +15,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { type ImRecent, RecentSync, SnapshotStore } from "@im-recent/client"
 import { RecentItem } from "@im-recent/domain"
+import { RecentMirror } from "@im-recent/sql"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -140,3 +142,39 @@ export const makeSnapshot = (options?: RecentSync.Options): Service => ({
  */
 export const layerSnapshot = (options?: RecentSync.Options): Layer.Layer<UserSync> =>
   Layer.succeed(UserSync, makeSnapshot(options))
+
+/**
+ * `RecentMirror` steps: the list, its cursor and the change outbox in the database, one transaction per step; an
+ * entity that starts on another runner resumes from the stored cursor.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRecentMirror = (options?: RecentSync.Options): Service => ({
+  make: (key) =>
+    RecentMirror.make({ ...options, userId: key.userId }).pipe(
+      // the user id is given: the mirror cannot fail to tell whose list it keeps
+      Effect.orDie,
+      Effect.map((mirror) => ({
+        key,
+        sync: mirror.sync.pipe(
+          Effect.map((synced) => ({
+            key,
+            kind: synced.kind,
+            items: synced.items,
+            changed: synced.changes.length
+          })),
+          Effect.withSpan("UserSync.sync", { attributes: { portal: key.portal, user: key.userId } })
+        )
+      }))
+    )
+})
+
+/**
+ * {@link makeRecentMirror} as a layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerRecentMirror = (options?: RecentSync.Options): Layer.Layer<UserSync> =>
+  Layer.succeed(UserSync, makeRecentMirror(options))

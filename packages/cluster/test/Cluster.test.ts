@@ -2,8 +2,8 @@
  * Three runner processes on one Postgres, ten emulated portals (two users by webhook and one by OAuth installation
  * each), users posting messages all along. One runner is killed with SIGKILL mid-run; its portals must be answered by
  * the survivors within `Runner.failoverBound`. After the writers stop and a final round, every (portal, user) mirror
- * equals a fresh full read, no portal ever answered QUERY_LIMIT_EXCEEDED, and no refresh token was used twice (the
- * emulators refuse a retired one with invalid_grant).
+ * equals a fresh full read, the change outbox has no gap, no portal ever answered QUERY_LIMIT_EXCEEDED, and no refresh
+ * token was used twice (the emulators refuse a retired one with invalid_grant).
  *
  * Live clock: the runners are separate processes; their heartbeats and shard locks are timed by Postgres.
  */
@@ -111,11 +111,20 @@ const owners = (runner: RunnerProcess) =>
 
 const encode = Schema.encodeSync(RecentItem.RecentItem)
 
+/** The change outbox has no gap: ids 1, 2, 3, … up to the last. */
+const expectOutboxWithoutGap = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const [row] = yield* sql<{ count: number | string; first: number | string | null; last: number | string | null }>`
+    SELECT count(*) AS count, min(id) AS first, max(id) AS last FROM im_recent_change`
+  expect(Number(row!.count)).toBeGreaterThan(0)
+  expect([Number(row!.first), Number(row!.last)]).toEqual([1, Number(row!.count)])
+})
+
 describe.skipIf(unavailable !== undefined)(
   `three runners on one Postgres${unavailable === undefined ? "" : ` — skipped: ${unavailable}`}`,
   () => {
     it.scopedLive(
-      "a killed runner's portals move within the failover bound; mirrors equal fresh reads; no limit exceeded, no token reused",
+      "a killed runner's portals move within the failover bound; mirrors equal fresh reads; no gap in the outbox; no limit exceeded, no token reused",
       () =>
         Effect.gen(function* () {
           const portals = yield* Effect.forEach(
@@ -241,6 +250,7 @@ describe.skipIf(unavailable !== undefined)(
                 ).toEqual(fresh)
               }
             }
+            yield* expectOutboxWithoutGap
           }).pipe(Effect.provide(Database.layer(db).pipe(Layer.orDie)))
         }),
       240_000

@@ -33,7 +33,7 @@ const sqliteUrl = () => `sqlite:${Path.join(Fs.mkdtempSync(Path.join(Os.tmpdir()
 
 const stack = (url: string, options: PortalEntity.Options = {}) =>
   PortalEntity.layer(options).pipe(
-    Layer.provide(UserSync.layerSnapshot()),
+    Layer.provide(UserSync.layerRecentMirror()),
     Layer.provide(NodeHttpClient.layerUndici),
     Layer.provideMerge(Layer.mergeAll(Runner.layerSingle(), PortalRegistry.layer)),
     Layer.provideMerge(Database.layer(url)),

@@ -1,7 +1,7 @@
 /**
  * The cluster's work on one runner and SQLite (the embedded default), end to end against in-process emulated portals:
  * portals registered by webhook, rounds sent through `Sharding` to each portal's entity, every user's mirror compared
- * with a fresh full read of the portal, before and after users post messages.
+ * with a fresh full read of the portal, before and after users post messages, and the change outbox without a gap.
  *
  * These run on the live clock: the runner's shard locks, heartbeats and assignment refreshes are timed by the
  * database and the cluster's own fibers, not by a test clock.
@@ -30,7 +30,7 @@ const stack = (url: string, options: PortalEntity.Options = {}) => {
     Layer.provideMerge(Database.layer(url))
   )
   return PortalEntity.layer(options).pipe(
-    Layer.provide(UserSync.layerSnapshot()),
+    Layer.provide(UserSync.layerRecentMirror()),
     Layer.provide(NodeHttpClient.layerUndici),
     Layer.provideMerge(services),
     Layer.orDie
@@ -38,6 +38,15 @@ const stack = (url: string, options: PortalEntity.Options = {}) => {
 }
 
 const encode = Schema.encodeSync(RecentItem.RecentItem)
+
+/** The change outbox has no gap: ids 1, 2, 3, … up to the last. */
+const expectOutboxWithoutGap = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const [row] = yield* sql<{ count: number | string; first: number | string | null; last: number | string | null }>`
+    SELECT count(*) AS count, min(id) AS first, max(id) AS last FROM im_recent_change`
+  expect(Number(row!.count)).toBeGreaterThan(0)
+  expect([Number(row!.first), Number(row!.last)]).toEqual([1, Number(row!.count)])
+})
 
 /** Every registered user's mirror equals a fresh full read of the portal. */
 const expectMirrorsMatch = (portals: ReadonlyArray<Emulators.Portal>) =>
@@ -97,6 +106,7 @@ describe("the mirror on a single runner (SQLite)", () => {
           const changed = second.flatMap((report) => report.users).reduce((sum, user) => sum + (user.changed ?? 0), 0)
           expect(changed).toBeGreaterThanOrEqual(2)
           yield* expectMirrorsMatch(portals)
+          yield* expectOutboxWithoutGap
 
           const client = yield* PortalEntity.Portal.client
           const status = yield* client(new URL(portals[0]!.service.publicUrl).host).Status()
