@@ -6,7 +6,9 @@
  *   the entity starts and marked full then (the runner that hosted it before may just have spent it), so the rate the
  *   server counts never goes above its allowance, even across a move;
  * - the operating-time budgets (`OperatingBudget`) of the portal's callers;
- * - the token renewal of its OAuth users: only the hosting runner renews, and it saves every renewed pair before use;
+ * - the token renewal of its OAuth users: only the hosting runner renews, through `@im-recent/sql`'s `SqlTokenStore`
+ *   (under the row's lock, a pair another process renewed meanwhile taken instead of its retired refresh token), and
+ *   every renewed pair is saved before use;
  * - the per-user mirror work: on `SyncAll`, one `UserSync` step for every registered user of the portal, several at
  *   once so the bucket always has a request waiting.
  *
@@ -29,6 +31,7 @@ import {
   TokenStore
 } from "@im-recent/client"
 import { RateLimit } from "@im-recent/domain"
+import { SqlTokenStore } from "@im-recent/sql"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -37,7 +40,6 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
-import * as TokenRow from "./internal/tokenRow.js"
 import { PortalRegistry, type Portal as Registered, type User } from "./PortalRegistry.js"
 import { type UserMirror, UserSync } from "./UserSync.js"
 
@@ -215,10 +217,11 @@ export const layer = (options: Options = {}) =>
                   () => application.oauthServer ?? Bitrix24Auth.defaultOAuthServer
                 )
               }).pipe(
-                Effect.provideService(
+                Effect.provideServiceEffect(
                   TokenStore.TokenStore,
-                  TokenRow.store(sql, (user.auth as { tokenKey: string }).tokenKey)
-                )
+                  SqlTokenStore.make({ key: (user.auth as { tokenKey: string }).tokenKey })
+                ),
+                Effect.provideService(SqlClient.SqlClient, sql)
               )
             })
 
