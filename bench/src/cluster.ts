@@ -34,7 +34,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
-import * as Postgres from "./internal/postgres.js"
+import * as Postgres from "../../packages/sql/test/support/PostgresServer.js"
 import { type Summary, summarize } from "./internal/stats.js"
 
 const cliBin = fileURLToPath(new URL("../../packages/cli/src/bin.ts", import.meta.url))

@@ -3,5 +3,5 @@ import { shared } from "../../vitest.shared.js"
 
 export default mergeConfig(
   shared,
-  defineProject({ test: { name: "@im-recent/cluster", globalSetup: ["./test/support/postgresGlobalSetup.ts"] } })
+  defineProject({ test: { name: "@im-recent/cluster", globalSetup: ["../sql/test/support/postgresGlobalSetup.ts"] } })
 )

@@ -26,10 +26,12 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import { inject } from "vitest"
+import * as PostgresServer from "../../sql/test/support/PostgresServer.js"
+// the ProvidedContext keys (postgresUrl, postgresUnavailable) its global setup provides
+import type {} from "../../sql/test/support/postgresGlobalSetup.js"
 import { InstallEvent, PortalRegistry, Runner } from "../src/index.js"
 import * as Emulators from "./support/Emulators.js"
 import * as Fleet from "./support/Fleet.js"
-import * as PostgresServer from "./support/PostgresServer.js"
 
 const unavailable = inject("postgresUnavailable")
 
