@@ -73,6 +73,8 @@ export const run = (
     yield* mirror
       .syncs({
         schedule: RecentSync.backoff(options.interval, WatchCommand.maxBackoff),
+        // a database that went away (a restart, a lost connection) comes back as time passes, as a portal does
+        while: (error) => error._tag === "SnapshotStoreError" || RecentSync.isRetryableLater(error),
         onRetry: (retry) =>
           Console.error(`sync failed, trying again in ${Durations.format(retry.delay)}: ${failed(retry.error).message}`)
       })
